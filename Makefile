@@ -1,0 +1,43 @@
+# The README's quick start: `make site` and `make test` work on a fresh machine with only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve check lint render bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Stamps re-run the install when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+site: $(VENV)/.installed  ## build the bundled dossier into site/
+	$(BIN)/mkdocs build --strict
+
+serve: $(VENV)/.installed  ## live preview on http://127.0.0.1:8000, following edits under data/
+	$(BIN)/mkdocs serve
+
+check: $(VENV)/.installed  ## validate data/ and report every problem
+	$(BIN)/dossier check
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check dossier tests scripts
+	$(BIN)/ruff format --check dossier tests scripts
+	$(BIN)/mypy dossier
+
+test: $(VENV)/.installed-test lint  ## the whole suite, browser tests included
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache

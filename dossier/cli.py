@@ -1,0 +1,105 @@
+"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report source coverage."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from dossier import schema
+from dossier.errors import DossierError, format_github, format_json, format_text
+from dossier.model import Dossier
+from dossier.project import Project, load_project
+from dossier.resolve import display_path, load
+
+EXIT_INVALID = 1
+
+
+def _project(data: Path | None) -> Project:
+    project = load_project()
+    if data is not None:
+        return Project(root=project.root, data_dir=data, lang=project.lang, templates_dir=project.templates_dir)
+    return project
+
+
+def _load_or_exit(project: Project, fmt: str = "text") -> Dossier:
+    try:
+        return load(project.data_dir, lang=project.lang)
+    except DossierError as exc:
+        if fmt == "json":
+            click.echo(format_json(exc.problems))
+        elif fmt == "github":
+            click.echo(format_github(exc.problems))
+            click.echo(format_text(exc.problems), err=True)
+        else:
+            click.echo(format_text(exc.problems), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+data_option = click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The data folder (default: the one the dossier plugin uses in mkdocs.yml, else ./data).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dossier")
+def main() -> None:
+    """Validate and render annotated news dossiers."""
+
+
+@main.command()
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print problems; 'github' prints GitHub Actions annotations.",
+)
+def check(data: Path | None, fmt: str) -> None:
+    """Validate the data folder; exit 1 and list every problem if it has any."""
+    started = time.perf_counter()
+    project = _project(data)
+    dossier = _load_or_exit(project, fmt)
+    elapsed = time.perf_counter() - started
+    if fmt == "json":
+        click.echo("[]")
+        return
+    counts = ", ".join(
+        f"{len(records)} {name}"
+        for name, records in (
+            ("actors", dossier.actors),
+            ("events", dossier.events),
+            ("quotes", dossier.quotes),
+            ("claims", dossier.claims),
+            ("sources", dossier.sources),
+        )
+    )
+    click.echo(f"{display_path(project.data_dir)}: {counts}: no problems ({elapsed:.2f} s)", err=fmt == "github")
+
+
+@main.command("schema")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write one JSON Schema per kind into.",
+)
+def schema_command(out: Path) -> None:
+    """Write a JSON Schema per record kind, for completion and inline errors in editors."""
+    out.mkdir(parents=True, exist_ok=True)
+    for folder, (kind, model_type) in schema.KINDS.items():
+        document = model_type.model_json_schema()
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        document["title"] = f"Dossier {kind} (data/{folder}/*.yml)"
+        target = out / f"{kind}.schema.json"
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        click.echo(f"wrote {display_path(target)}")

@@ -1,0 +1,274 @@
+"""Strict YAML: every scalar is a string, one mapping per file, and the position of every value is kept.
+
+PyYAML's ``safe_load`` turns ``no`` into ``False``, ``0123`` into ``83`` and crashes on ``2025-02-30``; it keeps
+the last of two duplicate keys silently, expands alias bombs and lets foreign exceptions escape on odd tags.
+This loader reads libyaml's *event stream* instead (the C parser where installed) and builds plain
+``dict``/``list``/``str`` values itself, so types come only from the schema and every problem is a
+:class:`~dossier.errors.Problem` with a line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dossier.errors import Problem
+
+try:  # libyaml's parser is about 10x faster; the pure-Python one behaves the same here.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 16
+
+Loc = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line and column
+
+# C0 controls except tab, LF and CR; DEL; C1 controls; lone surrogates; the two non-characters U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed file: its data, and where each value and key sits in the file."""
+
+    path: str  # as shown in messages
+    data: dict[str, Any]
+    values: dict[Loc, Position] = field(repr=False)  # loc -> position of the value
+    keys: dict[Loc, Position] = field(repr=False)  # loc -> position of the key naming it
+
+    def position(self, loc: Loc, *, key: bool = False) -> Position:
+        """The position of ``loc``, or of its nearest enclosing value that has one."""
+        table = self.keys if key else self.values
+        while loc:
+            if loc in table:
+                return table[loc]
+            if not key and loc in self.keys:
+                return self.keys[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+
+class LoadError(Exception):
+    """Raised by :func:`parse` with the problems that stopped it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _too_large(size: int, path: str) -> LoadError:
+    message = f"file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are allowed"
+    return LoadError([Problem(path=path, code="too-large", message=message)])
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(
+            [Problem(path=path, line=1, column=1, code="encoding", message="file is UTF-16: save it as UTF-8")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(
+            [
+                Problem(
+                    path=path,
+                    line=line,
+                    column=column,
+                    code="encoding",
+                    message=f"invalid UTF-8 byte 0x{raw[exc.start]:02X}: save the file as UTF-8",
+                )
+            ]
+        ) from None
+    # A UTF-8 byte-order mark is harmless and some Windows editors add it: accept it.
+    return text.removeprefix("\ufeff")
+
+
+def _check_characters(text: str, path: str) -> None:
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _FORBIDDEN.search(line)
+        if match:
+            problems.append(
+                Problem(
+                    path=path,
+                    line=number,
+                    column=match.start() + 1,
+                    code="control-character",
+                    message=f"control character {_describe(match.group())} is not allowed",
+                )
+            )
+    if problems:
+        raise LoadError(problems)
+
+
+def _syntax_problem(exc: yaml.YAMLError, path: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if "'\\t'" in message or "\\t" in problem:
+        message += "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        message += "; a text containing ': ' must be quoted"
+    return Problem(path=path, line=line, column=column, code="yaml-syntax", message=message)
+
+
+def parse(raw: bytes, path: str) -> Document:
+    """Parse one YAML file's bytes into a :class:`Document`, or raise :class:`LoadError`."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw), path)
+    text = _decode(raw, path)
+    _check_characters(text, path)
+    try:
+        return _build(text, path)
+    except yaml.YAMLError as exc:
+        raise LoadError([_syntax_problem(exc, path)]) from None
+
+
+def _build(text: str, path: str) -> Document:
+    values: dict[Loc, Position] = {}
+    keys: dict[Loc, Position] = {}
+    problems: list[Problem] = []
+
+    def problem(mark: Any, message: str, code: str) -> None:
+        problems.append(Problem(path=path, line=mark.line + 1, column=mark.column + 1, code=code, message=message))
+
+    # Each open container: (value, loc, pending key or None, positions of keys seen so far)
+    stack: list[tuple[Any, Loc, list[Any], dict[str, int]]] = []
+    root: Any = None
+    documents = 0
+
+    def attach(value: Any, mark: Any) -> Loc | None:
+        """Attach a finished value to its parent; returns its loc, or None for a mapping key."""
+        nonlocal root
+        if not stack:
+            root = value
+            values[()] = (mark.line + 1, mark.column + 1)
+            return ()
+        parent, loc, pending, seen = stack[-1]
+        if isinstance(parent, list):
+            child: Loc = (*loc, len(parent))
+            parent.append(value)
+            values[child] = (mark.line + 1, mark.column + 1)
+            return child
+        if not pending:  # this value is a key
+            if not isinstance(value, str):
+                problem(mark, "a key must be a plain word, not a list or mapping", "yaml-key")
+                pending.append(None)
+                return None
+            if value in seen:
+                problem(mark, f"duplicate key '{value}' (first given at line {seen[value]})", "duplicate-key")
+                pending.append(None)
+            else:
+                seen[value] = mark.line + 1
+                pending.append(value)
+                keys[(*loc, value)] = (mark.line + 1, mark.column + 1)
+            return None
+        name = pending.pop()
+        if name is None:
+            return None
+        child = (*loc, name)
+        parent[name] = value
+        values[child] = (mark.line + 1, mark.column + 1)
+        return child
+
+    def refuse_decoration(event: Any) -> bool:
+        if getattr(event, "anchor", None) is not None:
+            problem(event.start_mark, "anchors (&) are not allowed: write the value out", "yaml-anchor")
+            return True
+        if getattr(event, "tag", None) is not None:
+            problem(event.start_mark, f"explicit tags ({event.tag}) are not allowed", "yaml-tag")
+            return True
+        return False
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent):
+            if refuse_decoration(event):
+                attach("", event.start_mark)
+                continue
+            value: Any = event.value
+            if value == "" and event.style is None:
+                value = None  # `field:` with nothing after it
+            elif (bad := _FORBIDDEN.search(value)) is not None:
+                problem(
+                    event.start_mark,
+                    f"control character {_describe(bad.group())} is not allowed",
+                    "control-character",
+                )
+            attach(value, event.start_mark)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            refuse_decoration(event)
+            if len(stack) >= MAX_DEPTH:
+                problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                raise LoadError(problems)
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            loc = attach(container, event.start_mark)
+            stack.append((container, loc if loc is not None else ("?",), [], {}))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            problem(event.start_mark, "aliases (*) are not allowed: write the value out", "yaml-alias")
+            attach("", event.start_mark)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                problem(event.start_mark, "only one YAML document per file (remove the '---')", "yaml-documents")
+                break
+    if problems:
+        raise LoadError(problems)
+    if root is None:
+        raise LoadError(
+            [
+                Problem(
+                    path=path,
+                    line=1,
+                    column=1,
+                    code="empty",
+                    message="empty file: expected a mapping of fields",
+                )
+            ]
+        )
+    if not isinstance(root, dict):
+        line, column = values[()]
+        found = "a list" if isinstance(root, list) else "a single text"
+        raise LoadError(
+            [
+                Problem(
+                    path=path,
+                    line=line,
+                    column=column,
+                    code="not-a-mapping",
+                    message=f"expected a mapping of fields, found {found}",
+                )
+            ]
+        )
+    return Document(path=path, data=root, values=values, keys=keys)
+
+
+def read(file_path: Path, shown_as: str) -> Document:
+    """Read and parse a file; every failure, I/O included, becomes a :class:`LoadError`."""
+    try:
+        size = file_path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_large(size, shown_as)  # refused without reading it
+        raw = file_path.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [Problem(path=shown_as, code="unreadable", message=f"cannot read file: {exc.strerror}")]
+        ) from None
+    return parse(raw, shown_as)

@@ -1,0 +1,545 @@
+"""Load a data folder, validate every record, and resolve it into an immutable :class:`~dossier.model.Dossier`.
+
+Stages, each collecting every problem before the run stops once:
+
+1. discover  files under ``data/<kind>/``; the file name is the id
+2. load      strict YAML (:mod:`dossier.loader`)
+3. validate  each record against its schema (:mod:`dossier.schema`)
+4. check     references, passages against stored texts
+5. resolve   ids into objects, back-links computed, everything sorted
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from dossier import edtf, loader, model, schema
+from dossier.errors import DossierError, Problem, did_you_mean
+from dossier.text import StoredText
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+IGNORED = (".", "_")  # hidden files and folders, and `_drafts`-style folders
+README_NAMES = ("README.md", "README.txt", "README")
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """``path`` as shown in messages: relative to ``base`` (default: the current directory) when inside it."""
+    base = base or Path.cwd()
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A record that passed its schema: the raw model and the document it came from (for positions)."""
+
+    kind: str
+    id: str
+    doc: loader.Document
+    raw: Any  # one of the schema models
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"'{value}'" if len(value) < 40 else "a text"
+
+
+def _field_name(loc: Iterable[str | int]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+def _schema_message(error: Any, model_type: type[schema.Strict], loc: tuple[str | int, ...]) -> tuple[str, str]:
+    """(code, message) for one pydantic error, in words an editor understands."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return "missing", "missing required field"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model_type, loc[:-1])
+        return (
+            "unknown-field",
+            f"unknown field{did_you_mean(str(loc[-1]), allowed)}; expected one of: {', '.join(allowed)}",
+        )
+    if kind == "string_type":
+        return "type", f"expected a text, found {_describe(value)}"
+    if kind in ("tuple_type", "list_type"):
+        hint = " (write it as a list: '- item')" if isinstance(value, str) else ""
+        return "type", f"expected a list, found {_describe(value)}{hint}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "type", f"expected a mapping of fields, found {_describe(value)}"
+    if kind == "string_too_long":
+        return "too-long", f"too long: {len(value)} characters, at most {ctx['max_length']}"
+    if kind == "string_too_short":
+        return "empty", "must not be empty"
+    if kind == "too_short":
+        return "empty", "needs at least one item"
+    if kind == "literal_error":
+        options = [o.strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+        return (
+            "choice",
+            f"'{value}' is not allowed{did_you_mean(str(value), options)}; expected one of: {', '.join(options)}",
+        )
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        if pattern == schema.ID_PATTERN:
+            return (
+                "bad-id",
+                f"'{value}' is not a valid id: use lowercase letters a-z, digits and single hyphens",
+            )
+        if "txt" in pattern:
+            return (
+                "bad-file-name",
+                f"'{value}' is not a valid text file name: lowercase, no folders, ending in .txt",
+            )
+        if "0-9]+(" in pattern:
+            return (
+                "bad-number",
+                f"'{value}' is not a number: write digits, with '.' for decimals (15000, 2.5)",
+            )
+        return "bad-lang", f"'{value}' is not a language code: use ISO 639 codes such as it, en, ko, ru"
+    if kind == "value_error":
+        return "invalid", str(ctx.get("error", error["msg"]))
+    return "invalid", error["msg"]
+
+
+def _fields_at(model_type: type[schema.Strict], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at ``loc`` inside ``model_type``."""
+    current: Any = model_type
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        current = next(_models_in(annotation), None)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _models_in(annotation: Any) -> Iterator[type[schema.Strict]]:
+    if isinstance(annotation, type) and issubclass(annotation, schema.Strict):
+        yield annotation
+        return
+    for arg in getattr(annotation, "__args__", ()):
+        yield from _models_in(arg)
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and origin is not tuple:
+        yield from _models_in(origin)
+
+
+class _Run:
+    """One load of a data folder: holds the problems found so far."""
+
+    def __init__(self, data_dir: Path, base: Path | None) -> None:
+        self.data_dir = data_dir
+        self.base = base
+        self.problems: list[Problem] = []
+        self.loaded: dict[str, dict[str, Loaded]] = {singular: {} for singular, _ in schema.KINDS.values()}
+        self.texts: dict[str, StoredText] = {}
+
+    def show(self, path: Path) -> str:
+        return display_path(path, self.base)
+
+    def report(self, record: Loaded, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False) -> None:
+        line, column = record.doc.position(loc, key=key)
+        self.problems.append(
+            Problem(
+                path=record.doc.path, line=line, column=column, kind=record.kind, id=record.id,
+                field=_field_name(loc), message=message, code=code,
+            )
+        )  # fmt: skip
+
+    # 1. discover ---------------------------------------------------------------------------------------------
+    def discover(self) -> Iterator[tuple[str, str, Path]]:
+        if not self.data_dir.is_dir():
+            self.problems.append(
+                Problem(path=self.show(self.data_dir), code="no-data", message="data folder not found")
+            )
+            return
+        seen: dict[tuple[str, str], Path] = {}
+        for entry in sorted(self.data_dir.iterdir()):
+            if entry.name.startswith(IGNORED) or entry.name in README_NAMES:
+                continue
+            if entry.name not in schema.KINDS or not entry.is_dir():
+                what = "folder" if entry.is_dir() else "file"
+                self.problems.append(
+                    Problem(
+                        path=self.show(entry), code="unknown-folder",
+                        message=f"unexpected {what} '{entry.name}'{did_you_mean(entry.name, schema.KINDS)}; "
+                        f"records go in: {', '.join(schema.KINDS)}",
+                    )
+                )  # fmt: skip
+                continue
+            kind = schema.KINDS[entry.name][0]
+            yield from self._discover_kind(entry, kind, seen)
+
+    def _discover_kind(
+        self, folder: Path, kind: str, seen: dict[tuple[str, str], Path]
+    ) -> Iterator[tuple[str, str, Path]]:
+        for path in sorted(folder.iterdir()):
+            name = path.name
+            if name.startswith(IGNORED) or name in README_NAMES:
+                continue
+            stem, dot, suffix = name.rpartition(".")
+            if kind == "source" and suffix == "txt":
+                continue  # stored texts, read when a source names them
+            if not dot or suffix not in ("yml", "yaml") or path.is_dir():
+                self.problems.append(
+                    Problem(
+                        path=self.show(path),
+                        code="stray-file",
+                        message="not a record: records are .yml files",
+                    )
+                )
+                continue
+            if not schema.ID_RE.match(stem) or len(stem) > 80:
+                self.problems.append(
+                    Problem(
+                        path=self.show(path), code="bad-id", kind=kind, id=stem,
+                        message=f"'{stem}' is not a valid id: name the file with lowercase letters a-z, digits and "
+                        "single hyphens (the file name is the id)",
+                    )
+                )  # fmt: skip
+                continue
+            if path.is_symlink() and not _inside(path, self.data_dir):
+                self.problems.append(
+                    Problem(
+                        path=self.show(path),
+                        code="symlink",
+                        message="links to a file outside the data folder",
+                    )
+                )
+                continue
+            key = (kind, stem)
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        path=self.show(path), code="duplicate-id", kind=kind, id=stem,
+                        message=f"a {kind} with this id is already defined in {self.show(seen[key])}",
+                    )
+                )  # fmt: skip
+                continue
+            seen[key] = path
+            yield kind, stem, path
+
+    # 2 + 3. load and validate ----------------------------------------------------------------------------------
+    def load(self, kind: str, record_id: str, path: Path) -> None:
+        shown = self.show(path)
+        try:
+            doc = loader.read(path, shown)
+        except loader.LoadError as exc:
+            self.problems.extend(
+                Problem(
+                    path=p.path,
+                    line=p.line,
+                    column=p.column,
+                    kind=kind,
+                    id=record_id,
+                    message=p.message,
+                    code=p.code,
+                )
+                for p in exc.problems
+            )
+            return
+        model_type = next(m for k, m in schema.KINDS.values() if k == kind)
+        record = Loaded(kind=kind, id=record_id, doc=doc, raw=None)
+        try:
+            raw = model_type.model_validate(doc.data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(error["loc"])
+                code, message = _schema_message(error, model_type, loc)
+                self.report(record, loc, message, code, key=code == "unknown-field")
+            return
+        self.loaded[kind][record_id] = Loaded(kind=kind, id=record_id, doc=doc, raw=raw)
+
+    # 4. cross-checks -------------------------------------------------------------------------------------------
+    def ref(self, record: Loaded, loc: tuple[str | int, ...], target: str | None, kind: str = "actor") -> None:
+        if target is None or target in self.loaded[kind]:
+            return
+        others = [k for k, records in self.loaded.items() if target in records]
+        if others:
+            message = f"'{target}' is a {others[0]}, expected a{'n' if kind[0] in 'aeiou' else ''} {kind}"
+        else:
+            message = f"unknown {kind} '{target}'{did_you_mean(target, self.loaded[kind])}"
+        self.report(record, loc, message, "unknown-reference")
+
+    def read_text(self, record: Loaded) -> None:
+        name = record.raw.text_file
+        if name is None:
+            return
+        path = self.data_dir / "sources" / name
+        loc = ("text_file",)
+        try:
+            if not _inside(path, self.data_dir):
+                raise OSError("it lies outside the data folder")
+            if path.stat().st_size > MAX_TEXT_BYTES:
+                raise OSError(f"it is larger than {MAX_TEXT_BYTES:,} bytes")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+        except FileNotFoundError:
+            self.report(record, loc, f"text file not found: {self.show(path)}", "missing-text")
+            return
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.report(record, loc, f"{self.show(path)}:{line}: not valid UTF-8", "encoding")
+            return
+        except OSError as exc:
+            self.report(record, loc, f"cannot read {self.show(path)}: {exc.strerror or exc}", "unreadable")
+            return
+        bad = loader._FORBIDDEN.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            self.report(
+                record,
+                loc,
+                f"{self.show(path)}:{line}: control character U+{ord(bad.group()):04X}",
+                "control-character",
+            )
+            return
+        self.texts[record.id] = StoredText.of(text)
+
+    def citations(self, record: Loaded, loc: tuple[str | int, ...], citations: Iterable[schema.Citation]) -> None:
+        for index, citation in enumerate(citations):
+            here = (*loc, index)
+            if citation.source not in self.loaded["source"]:
+                self.ref(record, (*here, "source"), citation.source, "source")
+                continue
+            text = self.texts.get(citation.source)
+            if text is None or text.find(citation.passage, citation.prefix, citation.suffix) is not None:
+                continue
+            if text.find(citation.passage) is not None:
+                message = "the passage occurs in the source, but not between the given prefix and suffix"
+            else:
+                closest = text.closest(citation.passage)
+                message = f"passage not found in source '{citation.source}'; closest sentence: \"{closest}\""
+            self.report(record, (*here, "passage"), message, "passage-not-found")
+
+    def check(self) -> None:
+        for record in self.loaded["source"].values():
+            self.read_text(record)
+        for kind, records in self.loaded.items():
+            for record in records.values():
+                self.check_record(kind, record)
+
+    def check_record(self, kind: str, record: Loaded) -> None:
+        raw = record.raw
+        notes_cites: list[tuple[tuple[str | int, ...], Iterable[schema.Citation]]] = []
+        if kind != "source":
+            notes_cites.append((("sources",), raw.sources))
+        if kind == "actor":
+            for i, role in enumerate(raw.roles):
+                self.ref(record, ("roles", i, "of"), role.of)
+                self.interval(record, ("roles", i), role.start, role.end)
+                notes_cites.append((("roles", i, "sources"), role.sources))
+            for i, relation in enumerate(raw.relations):
+                self.ref(record, ("relations", i, "actor"), relation.actor)
+                self.interval(record, ("relations", i), relation.start, relation.end)
+                notes_cites.append((("relations", i, "sources"), relation.sources))
+        elif kind == "event":
+            for i, actor in enumerate(raw.participants):
+                self.ref(record, ("participants", i), actor)
+        elif kind == "quote":
+            self.ref(record, ("speaker",), raw.speaker)
+            for i, actor in enumerate(raw.addressed_to):
+                self.ref(record, ("addressed_to", i), actor)
+            self.ref(record, ("event",), raw.event, "event")
+        elif kind == "claim":
+            self.ref(record, ("subject",), raw.subject)
+            self.ref(record, ("according_to",), raw.according_to)
+            self.ref(record, ("event",), raw.event, "event")
+        for loc, citations in notes_cites:
+            self.citations(record, loc, citations)
+
+    def interval(self, record: Loaded, loc: tuple[str | int, ...], start: str | None, end: str | None) -> None:
+        if start is None or end is None:
+            return
+        first, last = edtf.parse(start), edtf.parse(end)
+        if (first.start and last.end and last.end.latest < first.start.earliest) or (
+            first.start and last.start and last.start.latest < first.start.earliest
+        ):
+            self.report(record, (*loc, "end"), f"ends ({end}) before it starts ({start})", "interval")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except OSError:
+        return False
+
+
+def load(data_dir: Path | str, *, lang: str = "it", base: Path | None = None) -> model.Dossier:
+    """Load, validate and resolve a data folder; raise :class:`DossierError` with every problem found."""
+    run = _Run(Path(data_dir), base)
+    for kind, record_id, path in run.discover():
+        run.load(kind, record_id, path)
+    run.check()
+    if run.problems:
+        raise DossierError(run.problems)
+    return _Resolver(run, lang).dossier()
+
+
+# 5. resolve --------------------------------------------------------------------------------------------------
+def _date(text: str | None) -> edtf.Edtf | None:
+    return edtf.parse(text) if text is not None else None
+
+
+def _notes(notes: Iterable[schema.Note]) -> tuple[model.Note, ...]:
+    return tuple(model.Note(text=n.text, kind=n.kind) for n in notes)
+
+
+class _Resolver:
+    def __init__(self, run: _Run, lang: str) -> None:
+        self.run = run
+        self.lang = lang
+        raw = run.loaded
+        self.sources = {i: self._source(r.id, r.raw) for i, r in sorted(raw["source"].items())}
+        self.actors = {i: self._actor(r.id, r.raw) for i, r in sorted(raw["actor"].items())}
+        self.events = {i: self._event(r.id, r.raw) for i, r in sorted(raw["event"].items())}
+        self.quotes = {i: self._quote(r.id, r.raw) for i, r in sorted(raw["quote"].items())}
+        self.claims = {i: self._claim(r.id, r.raw) for i, r in sorted(raw["claim"].items())}
+
+    def _citations(self, citations: Iterable[schema.Citation]) -> tuple[model.Citation, ...]:
+        result = []
+        for c in citations:
+            text = self.run.texts.get(c.source)
+            result.append(
+                model.Citation(
+                    source=self.sources[c.source], passage=c.passage, prefix=c.prefix, suffix=c.suffix,
+                    locator=c.locator, notes=_notes(c.notes),
+                    span=text.find(c.passage, c.prefix, c.suffix) if text else None,
+                )
+            )  # fmt: skip
+        return tuple(result)
+
+    def _source(self, source_id: str, raw: schema.Source) -> model.Source:
+        return model.Source(
+            id=source_id, title=raw.title, kind=raw.kind, lang=raw.lang, published=_date(raw.published),
+            author=raw.author, publisher=raw.publisher, url=raw.url, archive_url=raw.archive_url,
+            accessed=_date(raw.accessed), text=self.run.texts.get(source_id), summary=raw.summary,
+            tags=raw.tags, notes=_notes(raw.notes),
+        )  # fmt: skip
+
+    def _ref(self, actor_id: str) -> model.ActorRef:
+        raw = self.run.loaded["actor"][actor_id].raw
+        return model.ActorRef(id=actor_id, name=raw.name, kind=raw.kind)
+
+    def _actor(self, actor_id: str, raw: schema.Actor) -> model.Actor:
+        roles = tuple(
+            model.Role(
+                title=r.title, of=self._ref(r.of) if r.of else None, start=_date(r.start), end=_date(r.end),
+                citations=self._citations(r.sources), notes=_notes(r.notes),
+            )
+            for r in raw.roles
+        )  # fmt: skip
+        relations = tuple(
+            model.Relation(
+                actor=self._ref(r.actor), label=r.label, start=_date(r.start), end=_date(r.end),
+                citations=self._citations(r.sources), notes=_notes(r.notes),
+            )
+            for r in raw.relations
+        )  # fmt: skip
+        return model.Actor(
+            id=actor_id, name=raw.name, kind=raw.kind, summary=raw.summary, aliases=raw.aliases, roles=roles,
+            relations=relations, tags=raw.tags, citations=self._citations(raw.sources), notes=_notes(raw.notes),
+        )  # fmt: skip
+
+    def _event(self, event_id: str, raw: schema.Event) -> model.Event:
+        return model.Event(
+            id=event_id, title=raw.title, date=edtf.parse(raw.date), date_text=raw.date_text, place=raw.place,
+            participants=tuple(self.actors[a] for a in raw.participants), summary=raw.summary, tags=raw.tags,
+            citations=self._citations(raw.sources), notes=_notes(raw.notes),
+        )  # fmt: skip
+
+    def _quote(self, quote_id: str, raw: schema.Quote) -> model.Quote:
+        event = self.events[raw.event] if raw.event else None
+        original = raw.original
+        return model.Quote(
+            id=quote_id, speaker=self.actors[raw.speaker], text=raw.text, form=raw.form, lang=raw.lang or self.lang,
+            addressed_to=tuple(self.actors[a] for a in raw.addressed_to), event=event,
+            date=_date(raw.date) or (event.date if event else None), date_text=raw.date_text,
+            original=model.Original(lang=original.lang, text=original.text, notes=_notes(original.notes))
+            if original else None,
+            tags=raw.tags, citations=self._citations(raw.sources), notes=_notes(raw.notes),
+        )  # fmt: skip
+
+    def _claim(self, claim_id: str, raw: schema.Claim) -> model.Claim:
+        value = raw.value
+        event = self.events[raw.event] if raw.event else None
+        return model.Claim(
+            id=claim_id, statement=raw.statement, subject=self.actors[raw.subject], status=raw.status,
+            confidence=raw.confidence, topic=raw.topic, event=event,
+            according_to=self.actors[raw.according_to] if raw.according_to else None,
+            value=model.Value(amount=value.amount, approximate=value.approximate == "true", unit=value.unit)
+            if value else None,
+            date=_date(raw.date) or (event.date if event else None), date_text=raw.date_text, tags=raw.tags,
+            citations=self._citations(raw.sources), notes=_notes(raw.notes),
+        )  # fmt: skip
+
+    def dossier(self) -> model.Dossier:
+        events = tuple(sorted(self.events.values(), key=lambda e: (e.date.sort_key, e.id)))
+        undated = ("9999", "9999", "")
+        quotes = tuple(sorted(self.quotes.values(), key=lambda q: (q.date.sort_key if q.date else undated, q.id)))
+        claims = tuple(self.claims.values())
+        actors = tuple(self.actors.values())
+        sources = tuple(self.sources.values())
+
+        links: dict[str, dict[str, list[Any]]] = {a: defaultdict(list) for a in self.actors}
+        for event in events:
+            for actor in dict.fromkeys(a.id for a in event.participants):
+                links[actor]["events"].append(event)
+        for quote in quotes:
+            links[quote.speaker.id]["quotes_by"].append(quote)
+            for actor in dict.fromkeys(a.id for a in quote.addressed_to):
+                links[actor]["quotes_to"].append(quote)
+        for claim in claims:
+            links[claim.subject.id]["claims_about"].append(claim)
+            if claim.according_to:
+                links[claim.according_to.id]["claims_by"].append(claim)
+        for mentioner in actors:
+            named = {r.of.id for r in mentioner.roles if r.of} | {r.actor.id for r in mentioner.relations}
+            for other in sorted(named - {mentioner.id}):
+                links[other]["mentioned_in"].append(mentioner)
+
+        citations_of: dict[str, list[tuple[model.Record, model.Citation]]] = defaultdict(list)
+        records: tuple[model.Record, ...] = (*actors, *events, *quotes, *claims)
+        for record in records:
+            for citation in _all_citations(record):
+                citations_of[citation.source.id].append((record, citation))
+
+        return model.Dossier(
+            lang=self.lang, actors=actors, events=events, quotes=quotes, claims=claims, sources=sources,
+            actor_links=MappingProxyType(
+                {a: model.ActorLinks(**{k: tuple(v) for k, v in d.items()}) for a, d in links.items()}
+            ),
+            citations_of=MappingProxyType({s: tuple(v) for s, v in sorted(citations_of.items())}),
+        )  # fmt: skip
+
+
+def _all_citations(record: model.Record) -> Iterator[model.Citation]:
+    if isinstance(record, model.Source):
+        return
+    yield from record.citations
+    if isinstance(record, model.Actor):
+        for role in record.roles:
+            yield from role.citations
+        for relation in record.relations:
+            yield from relation.citations

@@ -1,0 +1,95 @@
+"""Matching cited passages against a source's stored text, and splitting that text into sentences."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "′": "'"})
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”»']?|\n|$)")
+
+
+def normalise(text: str) -> str:
+    """NFC, straight quotes, and single spaces: what a passage is compared on."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """A source's text with a normalised copy, and a map from normalised offsets back to the original."""
+
+    original: str
+    normal: str
+    offsets: tuple[int, ...]  # offsets[i] = index in original of normal[i]
+
+    @classmethod
+    def of(cls, original: str) -> StoredText:
+        text = unicodedata.normalize("NFC", original)
+        normal: list[str] = []
+        offsets: list[int] = []
+        pending_space = False
+        for index, char in enumerate(text):
+            if char.isspace():
+                pending_space = bool(normal)
+                continue
+            if pending_space:
+                normal.append(" ")
+                offsets.append(index - 1)
+                pending_space = False
+            normal.append(char.translate(_QUOTES))
+            offsets.append(index)
+        return cls(original=text, normal="".join(normal), offsets=tuple(offsets))
+
+    def find(self, passage: str, prefix: str | None = None, suffix: str | None = None) -> tuple[int, int] | None:
+        """The (start, end) of ``passage`` in the original text, honouring prefix and suffix; None if absent."""
+        needle = normalise(passage)
+        before = normalise(prefix) if prefix else ""
+        after = normalise(suffix) if suffix else ""
+        if not needle:
+            return None
+        start = self.normal.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if self.normal[:start].rstrip().endswith(before) and self.normal[end:].lstrip().startswith(after):
+                return self.offsets[start], self.offsets[end - 1] + 1
+            start = self.normal.find(needle, start + 1)
+        return None
+
+    def closest(self, passage: str) -> str:
+        """The sentence of the text most like ``passage``, for a helpful error."""
+        needle = normalise(passage)
+        candidates = [normalise(s) for s in sentences(self.original)]
+        best = max(candidates, key=lambda s: difflib.SequenceMatcher(None, needle, s).ratio(), default="")
+        return best if len(best) <= 160 else best[:157] + "..."
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, each stripped; a sentence ends at . ! ? (with a closing quote) or a line end."""
+    return [span.strip() for span in _SENTENCE.findall(text) if span.strip()]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of :func:`sentences`, in the original text."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        chunk = match.group()
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        start = match.start() + chunk.index(stripped)
+        spans.append((start, start + len(stripped)))
+    return spans
+
+
+def covered(spans: list[tuple[int, int]], cited: list[tuple[int, int]]) -> list[bool]:
+    """For each sentence span, whether any cited range overlaps it."""
+    starts = sorted(cited)
+    result = []
+    for start, end in spans:
+        i = bisect.bisect_left(starts, (end, end))
+        result.append(any(s < end and e > start for s, e in starts[:i]))
+    return result
