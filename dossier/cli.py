@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
-from dossier import schema
-from dossier.errors import DossierError, format_github, format_json, format_text
+from dossier import output, schema
+from dossier.coverage import coverage
+from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
 from dossier.project import Project, load_project
+from dossier.render import Renderer
 from dossier.resolve import display_path, load
 
 EXIT_INVALID = 1
@@ -83,6 +85,13 @@ def check(data: Path | None, fmt: str) -> None:
         )
     )
     click.echo(f"{display_path(project.data_dir)}: {counts}: no problems ({elapsed:.2f} s)", err=fmt == "github")
+    for source in dossier.sources:
+        report = coverage(dossier, source)
+        if report is not None:
+            summary = (
+                f"source coverage: {source.id}: {report.cited_count}/{report.total} sentences cited ({report.percent}%)"
+            )
+            click.echo(summary, err=fmt == "github")
 
 
 @main.command("schema")
@@ -103,3 +112,59 @@ def schema_command(out: Path) -> None:
         target = out / f"{kind}.schema.json"
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         click.echo(f"wrote {display_path(target)}")
+
+
+@main.command()
+@data_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the complete docs tree into (replaced as a whole, atomically).",
+)
+@click.option(
+    "--docs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Hand-written pages to include (default: docs/ beside mkdocs.yml).",
+)
+def render(data: Path | None, out: Path, docs: Path | None) -> None:
+    """Write the site's pages as Markdown files, for engines that run no MkDocs plugins."""
+    project = _project(data)
+    dossier = _load_or_exit(project)
+    renderer = Renderer(dossier, lang=project.lang, templates_dir=project.templates_dir)
+    docs_dir = docs if docs is not None else project.root / "docs"
+    if docs_dir.resolve() == out.resolve() or out.resolve() in docs_dir.resolve().parents:
+        raise click.UsageError("--out must not be the docs folder or contain it")
+    try:
+        files = output.tree(renderer, docs_dir)
+        changed = output.write(out, files)
+    except output.OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    state = f"wrote {len(files) - 1} files" if changed else "unchanged"
+    click.echo(f"{display_path(out)}: {state}")
+
+
+@main.command("coverage")
+@data_option
+@click.argument("source", required=False)
+def coverage_command(data: Path | None, source: str | None) -> None:
+    """List the sentences of a source's stored text that no record cites (all sources when none is named)."""
+    project = _project(data)
+    dossier = _load_or_exit(project)
+    sources = {s.id: s for s in dossier.sources}
+    if source is not None and source not in sources:
+        raise click.BadParameter(f"no source '{source}'{did_you_mean(source, sources)}", param_hint="SOURCE")
+    selected = [sources[source]] if source else list(sources.values())
+    for item in selected:
+        report = coverage(dossier, item)
+        if report is None:
+            click.echo(f"{item.id}: no stored text")
+            continue
+        click.echo(f"{item.id}: {report.cited_count}/{report.total} sentences cited ({report.percent}%)")
+        assert item.text is not None
+        for (start, end), cited in zip(report.sentences, report.cited, strict=True):
+            if not cited:
+                line = item.text.original.count("\n", 0, start) + 1
+                click.echo(f"  line {line}: {item.text.original[start:end]}")

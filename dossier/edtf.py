@@ -15,7 +15,7 @@ from typing import Literal
 
 Precision = Literal["year", "month", "day"]
 
-_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?%])?")
+_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?%])?", re.ASCII)  # not '٢٠٢٥'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -183,9 +183,7 @@ _WORDS = {
 def _plain(date: Date, lang: str) -> str:
     months = MONTHS.get(lang, MONTHS["en"])
     if date.day and date.month:
-        if lang == "en":
-            return f"{date.day} {months[date.month - 1]} {date.year}"
-        day = "1º" if date.day == 1 else str(date.day)
+        day = "1º" if date.day == 1 and lang == "it" else str(date.day)
         return f"{day} {months[date.month - 1]} {date.year}"
     if date.month:
         return f"{months[date.month - 1]} {date.year}"
@@ -203,6 +201,16 @@ def format_date(date: Date, lang: str = "it") -> str:
     return _plain(date, lang) + _qualifiers(date, lang)
 
 
+def _after(word: str, text: str, lang: str) -> str:
+    """``word text``, with Italian elision and euphony: 'dall'8 marzo', 'fino all'11 maggio', 'fino ad aprile'."""
+    if lang == "it":
+        if word.endswith("al") and text.split(" ")[0] in ("8", "11"):
+            return f"{word}l'{text}"
+        if word.endswith(" a") and text.startswith("a"):
+            return f"{word}d {text}"
+    return f"{word} {text}"
+
+
 def format_edtf(value: Edtf, lang: str = "it") -> str:
     """Words for a date or an interval, in the dossier's language."""
     if not value.interval:
@@ -214,7 +222,7 @@ def format_edtf(value: Edtf, lang: str = "it") -> str:
         return f"{format_date(start, lang)} – {format_date(end, lang)}"
     if end:
         key = "until_month" if end.month and not end.day else "until"
-        return f"{words[key]} {format_date(end, lang)}"
+        return _after(words[key], format_date(end, lang), lang)
     assert start is not None
     key = "since_month" if start.month and not start.day else "since"
-    return f"{words[key]} {format_date(start, lang)}"
+    return _after(words[key], format_date(start, lang), lang)

@@ -31,6 +31,9 @@ Position = tuple[int, int]  # 1-based line and column
 
 # C0 controls except tab, LF and CR; DEL; C1 controls; lone surrogates; the two non-characters U+FFFE/U+FFFF.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# YAML also breaks lines at U+2028/U+2029, which editors do not show: every later line number would be off.
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # as YAML counts lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,7 @@ def _decode(raw: bytes, path: str) -> str:
 
 def _check_characters(text: str, path: str) -> None:
     problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         match = _FORBIDDEN.search(line)
         if match:
             problems.append(
@@ -111,18 +114,33 @@ def _check_characters(text: str, path: str) -> None:
                     message=f"control character {_describe(match.group())} is not allowed",
                 )
             )
+        elif match := _SEPARATORS.search(line):
+            problems.append(
+                Problem(
+                    path=path,
+                    line=number,
+                    column=match.start() + 1,
+                    code="control-character",
+                    message=f"line separator {_describe(match.group())} is not allowed: use a normal line break",
+                )
+            )
     if problems:
         raise LoadError(problems)
 
 
-def _syntax_problem(exc: yaml.YAMLError, path: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if "'\\t'" in message or "\\t" in problem:
+    # libyaml says "found a tab character" or only "found character that cannot start any token": look at the line.
+    lines = _LINE_BREAK.split(text)
+    before = lines[line - 1][:column] if 0 < line <= len(lines) else ""
+    if "\t" in before[: len(before) - len(before.lstrip(" \t"))] or "tab character" in problem:
         message += "; indent with spaces, not tabs"
+    elif "\\t" in problem or "\t" in before:
+        message += "; write spaces instead of tabs, or quote the text"
     elif "mapping values are not allowed" in problem:
         message += "; a text containing ': ' must be quoted"
     return Problem(path=path, line=line, column=column, code="yaml-syntax", message=message)
@@ -137,7 +155,7 @@ def parse(raw: bytes, path: str) -> Document:
     try:
         return _build(text, path)
     except yaml.YAMLError as exc:
-        raise LoadError([_syntax_problem(exc, path)]) from None
+        raise LoadError([_syntax_problem(exc, path, text)]) from None
 
 
 def _build(text: str, path: str) -> Document:
@@ -202,7 +220,7 @@ def _build(text: str, path: str) -> Document:
                 attach("", event.start_mark)
                 continue
             value: Any = event.value
-            if value == "" and event.style is None:
+            if value == "" and not event.style:  # plain style: None from PyYAML, "" from libyaml
                 value = None  # `field:` with nothing after it
             elif (bad := _FORBIDDEN.search(value)) is not None:
                 problem(

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-DEFAULTS: dict[str, Any] = {"data": "data", "lang": None, "templates": None}
+DEFAULTS: dict[str, Any] = {"data_dir": "data", "lang": None, "templates": None}
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -57,7 +57,7 @@ def load_project(start: Path | None = None, config_file: Path | None = None) -> 
     start = (start or Path.cwd()).resolve()
     config_file = config_file or find_config(start)
     if config_file is None:
-        return Project(root=start, data_dir=start / DEFAULTS["data"], lang="it", templates_dir=None)
+        return Project(root=start, data_dir=start / DEFAULTS["data_dir"], lang="it", templates_dir=None)
     root = config_file.parent
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
@@ -69,7 +69,7 @@ def load_project(start: Path | None = None, config_file: Path | None = None) -> 
     templates = options["templates"]
     return Project(
         root=root,
-        data_dir=root / str(options["data"]),
+        data_dir=root / str(options["data_dir"]),
         lang=str(lang),
         templates_dir=root / str(templates) if templates else None,
     )

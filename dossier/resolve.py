@@ -49,6 +49,11 @@ class Loaded:
     raw: Any  # one of the schema models
 
 
+def _a(kind: str) -> str:
+    """'an actor', 'an event', 'a quote'."""
+    return f"a{'n' if kind[0] in 'aeiou' else ''} {kind}"
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -154,6 +159,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.loaded: dict[str, dict[str, Loaded]] = {singular: {} for singular, _ in schema.KINDS.values()}
         self.texts: dict[str, StoredText] = {}
+        self.invalid: dict[str, set[str]] = {singular: set() for singular, _ in schema.KINDS.values()}
 
     def show(self, path: Path) -> str:
         return display_path(path, self.base)
@@ -233,7 +239,7 @@ class _Run:
                 self.problems.append(
                     Problem(
                         path=self.show(path), code="duplicate-id", kind=kind, id=stem,
-                        message=f"a {kind} with this id is already defined in {self.show(seen[key])}",
+                        message=f"{_a(kind)} with this id is already defined in {self.show(seen[key])}",
                     )
                 )  # fmt: skip
                 continue
@@ -258,6 +264,7 @@ class _Run:
                 )
                 for p in exc.problems
             )
+            self.invalid[kind].add(record_id)
             return
         model_type = next(m for k, m in schema.KINDS.values() if k == kind)
         record = Loaded(kind=kind, id=record_id, doc=doc, raw=None)
@@ -268,16 +275,17 @@ class _Run:
                 loc = tuple(error["loc"])
                 code, message = _schema_message(error, model_type, loc)
                 self.report(record, loc, message, code, key=code == "unknown-field")
+            self.invalid[kind].add(record_id)
             return
         self.loaded[kind][record_id] = Loaded(kind=kind, id=record_id, doc=doc, raw=raw)
 
     # 4. cross-checks -------------------------------------------------------------------------------------------
     def ref(self, record: Loaded, loc: tuple[str | int, ...], target: str | None, kind: str = "actor") -> None:
-        if target is None or target in self.loaded[kind]:
-            return
+        if target is None or target in self.loaded[kind] or target in self.invalid[kind]:
+            return  # a record that failed its schema exists: its own problems are reported, not "unknown"
         others = [k for k, records in self.loaded.items() if target in records]
         if others:
-            message = f"'{target}' is a {others[0]}, expected a{'n' if kind[0] in 'aeiou' else ''} {kind}"
+            message = f"'{target}' is {_a(others[0])}, expected {_a(kind)}"
         else:
             message = f"unknown {kind} '{target}'{did_you_mean(target, self.loaded[kind])}"
         self.report(record, loc, message, "unknown-reference")

@@ -1,0 +1,65 @@
+"""The named filters through which every value from data reaches a page.
+
+Generated pages are Markdown, so data is escaped on purpose, by context:
+
+- :func:`md` for inline Markdown (paragraphs, link text, headings, table cells, list items);
+- :func:`html` for text inside the HTML blocks the templates write;
+- :func:`rich` for the fields that allow Markdown (summaries, notes, statements): rendered to HTML here, then
+  sanitised with nh3 (Ammonia), so no raw HTML from data and no link but http, https and mailto survive.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import markdown
+import nh3
+from markupsafe import escape
+
+# Python-Markdown's backslash-escapable characters, plus '|' (the tables extension adds it).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "abbr", "sub", "sup", "del",
+    "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def md(text: object) -> str:
+    """Text shown literally in any inline Markdown context: no markup, no HTML, no line breaks."""
+    value = _NEWLINES.sub(" ", str(text))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def html(text: object) -> str:
+    """Text shown literally inside an HTML block."""
+    return str(escape(str(text)))
+
+
+_converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
+def rich(text: str) -> str:
+    """A Markdown field from data as safe HTML on a single line-free block (no blank lines inside)."""
+    _converter.reset()
+    rendered = _converter.convert(text)
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    # Python-Markdown ends a raw HTML block at a blank line: keep the block in one piece.
+    return re.sub(r"\n\s*\n", "\n", cleaned).strip()
+
+
+def md_url(url: str) -> str:
+    """A link target safe inside Markdown's ``(...)``: spaces, parentheses and quotes are percent-encoded."""
+    return quote(url, safe="/#:.-_~%?=&@+,;")

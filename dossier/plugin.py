@@ -1,0 +1,113 @@
+"""The MkDocs adapter: the only module that imports MkDocs.
+
+It loads and validates the data in ``on_config`` (before MkDocs cleans ``site/``, so invalid data leaves the last
+good site untouched), adds the rendered pages as ``File.generated`` in ``on_files`` (refusing any that would
+shadow a hand-written page), and under ``mkdocs serve`` watches the data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from dossier.errors import DossierError
+from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer
+from dossier.resolve import load
+
+log = logging.getLogger("mkdocs.plugins.dossier")
+
+
+class DossierConfig(Config):  # type: ignore[no-untyped-call]
+    data_dir = c.Type(str, default="data")
+    """The data folder, relative to mkdocs.yml."""
+    lang = c.Optional(c.Type(str))
+    """Language of the interface strings; default: `theme.language`, else 'it'."""
+    templates = c.Optional(c.Type(str))
+    """A folder of templates overriding the packaged ones, relative to mkdocs.yml."""
+    page_size = c.Type(int, default=500)
+    """Above this many events (or quotes), the timeline (or quote index) is split into one page per year."""
+
+
+class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, str] = {}
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = self._root(config)
+        theme_lang = config.theme.get("language") if config.theme else None
+        lang = self.config.lang or theme_lang or "it"
+        try:
+            dossier = load(root / self.config.data_dir, lang=lang, base=root)
+        except DossierError as exc:
+            for problem in exc.problems:
+                log.error(str(problem))
+            raise Abort(f"dossier: {exc.summary()}; the site was not built") from None
+        templates = root / self.config.templates if self.config.templates else None
+        self.renderer = Renderer(dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size)
+        self.pages = self.renderer.pages()
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if asset not in target:
+                target.append(asset)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        taken = {_url_key(f.src_uri): f.src_uri for f in files.documentation_pages()}
+        clashes = []
+        for src_uri, content in self.pages.items():
+            other = taken.get(_url_key(src_uri))
+            if other is not None:
+                clashes.append(f"generated page '{src_uri}' would replace the hand-written page 'docs/{other}'")
+                continue
+            # Entity pages are reached from index pages, never all listed in the nav (Material repeats the whole
+            # nav in every page: build time and size would grow with the square of the page count).
+            files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        for asset in ASSETS:
+            if files.get_file_from_path(asset) is not None:
+                clashes.append(f"generated file '{asset}' would replace 'docs/{asset}'")
+                continue
+            data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
+            files.append(File.generated(config, asset, content=data))
+        if clashes:
+            for clash in clashes:
+                log.error(clash)
+            raise PluginError("dossier: rename or move the hand-written pages listed above")
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if OVERVIEW_MARKER not in markdown or self.renderer is None:
+            return markdown
+        if page.file.src_uri in self.pages:
+            return markdown
+        return markdown.replace(OVERVIEW_MARKER, self.renderer.overview(page.file.src_uri))
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self._root(config) / self.config.data_dir))
+        if self.config.templates:
+            server.watch(str(self._root(config) / self.config.templates))
+        return server
+
+
+def _url_key(src_uri: str) -> str:
+    """`x.md`, `x/index.md` and `x/README.md` all become the URL `x/`: compare pages by that."""
+    stem = posixpath.splitext(src_uri)[0]
+    head, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return head.lower()
+    return stem.lower()

@@ -1,0 +1,364 @@
+"""Render a :class:`~dossier.model.Dossier` into Markdown pages: ``{src_uri: text}``. Pure: writes no files.
+
+Templates are Jinja2, packaged with ``dossier`` and overridable from a project folder. They are strict
+(``StrictUndefined``), and data only ever reaches them as values, passed through the filters of
+:mod:`dossier.markup`; no text from data is compiled as a template.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from dossier import i18n, markup, model
+from dossier.coverage import Coverage, coverage
+from dossier.edtf import Date, Edtf, format_date, format_edtf
+
+Pages = dict[str, str]
+
+TIMELINE = "timeline/index.md"
+ACTORS = "actors/index.md"
+QUOTES = "quotes/index.md"
+CLAIMS = "claims/index.md"
+SOURCES = "sources/index.md"
+OVERVIEW = "overview.md"
+OVERVIEW_MARKER = "<!-- dossier:overview -->"
+ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+ACTOR_KIND_ORDER = ("person", "organization", "country", "group")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A stretch of a source's text cited by one or more facts: highlighted and numbered on the source page."""
+
+    number: int
+    start: int
+    end: int
+    citers: tuple[tuple[model.Record, model.Citation], ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.number}"
+
+
+@dataclass
+class Site:
+    """Where every record lives, and what the templates need that is derived from the whole dossier."""
+
+    dossier: model.Dossier
+    lang: str
+    page_size: int
+    regions: dict[str, list[Region]] = field(default_factory=dict)
+    region_of: dict[int, Region] = field(default_factory=dict)  # id(citation) -> region
+
+    quotes_by_event: dict[str, list[model.Quote]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for source in self.dossier.sources:
+            self.regions[source.id] = self._regions(source)
+        self.quotes_by_event = _group((q for q in self.dossier.quotes if q.event), lambda q: q.event.id)
+
+    def quotes_at(self, event: model.Event) -> list[model.Quote]:
+        return self.quotes_by_event.get(event.id, [])
+
+    # -- where records live --------------------------------------------------------------------------------------
+    @property
+    def paged_timeline(self) -> bool:
+        return len(self.dossier.events) > self.page_size
+
+    @property
+    def paged_quotes(self) -> bool:
+        return len(self.dossier.quotes) > self.page_size
+
+    def year_key(self, date: Edtf | None) -> str:
+        year = date.year if date else None
+        return f"{year:04d}" if year else "undated"
+
+    def page_of(self, record: model.Record) -> str:
+        match record:
+            case model.Actor():
+                return f"actors/{record.id}.md"
+            case model.Source():
+                return f"sources/{record.id}.md"
+            case model.Event():
+                return f"timeline/{self.year_key(record.date)}.md" if self.paged_timeline else TIMELINE
+            case model.Quote():
+                return f"quotes/{self.year_key(record.date)}.md" if self.paged_quotes else QUOTES
+            case model.Claim():
+                return CLAIMS
+        raise TypeError(record)  # pragma: no cover
+
+    def uri_of(self, record: model.Record) -> str:
+        page = self.page_of(record)
+        return page if isinstance(record, model.Actor | model.Source) else f"{page}#{record.id}"
+
+    # -- source regions --------------------------------------------------------------------------------------------
+    def _regions(self, source: model.Source) -> list[Region]:
+        cited = [(r, c) for r, c in self.dossier.citations_of.get(source.id, ()) if c.span is not None]
+        cited.sort(key=lambda rc: (rc[1].span, rc[0].record_kind, rc[0].id))
+        regions: list[Region] = []
+        group: list[tuple[model.Record, model.Citation]] = []
+        start = end = -1
+        for record, citation in cited:
+            assert citation.span is not None
+            s, e = citation.span
+            if group and s < end:
+                group.append((record, citation))
+                end = max(end, e)
+                continue
+            if group:
+                regions.append(Region(len(regions) + 1, start, end, tuple(group)))
+            group, start, end = [(record, citation)], s, e
+        if group:
+            regions.append(Region(len(regions) + 1, start, end, tuple(group)))
+        for region in regions:
+            for _, citation in region.citers:
+                self.region_of[id(citation)] = region
+        return regions
+
+
+def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(templates_dir))
+    loaders.append(jinja2.PackageLoader("dossier", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown: data is escaped by the named filters instead
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # `{#id}` is Markdown's attribute list, so Jinja comments are `{## ... ##}`.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url)
+    return env
+
+
+class Renderer:
+    """Renders every page of a dossier; one instance per run."""
+
+    def __init__(
+        self,
+        dossier: model.Dossier,
+        *,
+        lang: str | None = None,
+        templates_dir: Path | None = None,
+        page_size: int = 500,
+    ) -> None:
+        self.dossier = dossier
+        self.lang = lang or dossier.lang
+        self.t = i18n.strings(self.lang)
+        self.site = Site(dossier, self.lang, page_size)
+        self.env = _environment(templates_dir)
+        self.env.globals.update(
+            t=self.t,
+            dossier=dossier,
+            site=self.site,
+            date=self.date,
+            date_range=self.date_range,
+            month_title=self.month_title,
+            record_label=self.record_label,
+            kind_order=ACTOR_KIND_ORDER,
+        )
+        self.coverage = {s.id: coverage(dossier, s) for s in dossier.sources}
+
+    def date(self, value: Edtf | None) -> str:
+        return format_edtf(value, self.lang) if value else ""
+
+    def date_range(self, start: Edtf | None, end: Edtf | None) -> str:
+        if start and end:
+            return f"{self.date(start)} – {self.date(end)}"
+        if start:
+            return f"{self.t['from']} {self.date(start)}"
+        return f"{self.t['to']} {self.date(end)}"
+
+    def month_title(self, year: int, month: int) -> str:
+        return format_date(Date(year=year, month=month), self.lang)
+
+    def record_label(self, record: model.Record) -> str:
+        match record:
+            case model.Actor():
+                return record.name
+            case model.Event():
+                return record.title
+            case model.Quote():
+                return f"{record.speaker.name}: «{record.text[:60]}{'…' if len(record.text) > 60 else ''}»"
+            case model.Claim():
+                return record.statement[:80] + ("…" if len(record.statement) > 80 else "")
+        return record.title
+
+    def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
+        def href(target: model.Record | str, anchor: str | None = None) -> str:
+            target_uri = target if isinstance(target, str) else self.site.uri_of(target)
+            path, _, fragment = target_uri.partition("#")
+            fragment = anchor or fragment
+            relative = posixpath.relpath(path, posixpath.dirname(uri) or ".")
+            return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
+
+        def cite_href(citation: model.Citation) -> str:
+            region = self.site.region_of.get(id(citation))
+            return href(citation.source, region.anchor if region else None)
+
+        body = self.env.get_template(template).render(page_uri=uri, href=href, cite_href=cite_href, **context)
+        body = _BLANK_LINES.sub("\n\n", body).strip()
+        front = yaml.safe_dump(dict(meta), allow_unicode=True, sort_keys=True, width=1000)
+        return uri, f"---\n{front}---\n\n{body}\n"
+
+    def pages(self) -> Pages:
+        d, t = self.dossier, self.t
+        pages: list[tuple[str, str]] = []
+        events_by_page = _group(d.events, self.site.page_of)
+        years = sorted(events_by_page)
+        if self.site.paged_timeline:
+            pages.append(self._page(TIMELINE, "timeline_index.md.j2", {"title": t["timeline"]}, pages=years))
+        for uri, events in events_by_page.items():
+            tags = sorted({tag for e in events for tag in e.tags})
+            title = t["timeline"] if uri == TIMELINE else f"{t['timeline']}: {_year_title(uri, t)}"
+            on_page = {a.id: a for e in events for a in e.participants}
+            actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
+            pages.append(
+                self._page(
+                    uri, "timeline.md.j2", {"title": title, "tags": tags},
+                    title=title, calendar=_calendar(events), filter_actors=actors, filter_tags=tags,
+                )
+            )  # fmt: skip
+        pages.append(self._page(ACTORS, "actors_index.md.j2", {"title": t["actors"]}))
+        for actor in d.actors:
+            meta = {"title": actor.name, "tags": list(actor.tags)}
+            pages.append(self._page(f"actors/{actor.id}.md", "actor.md.j2", meta, actor=actor, links=d.links(actor)))
+        quotes_by_page = _group(d.quotes, self.site.page_of)
+        if self.site.paged_quotes:
+            pages.append(self._page(QUOTES, "quotes_index.md.j2", {"title": t["quotes"]}, pages=sorted(quotes_by_page)))
+        for uri, quotes in quotes_by_page.items():
+            title = t["quotes"] if uri == QUOTES else f"{t['quotes']}: {_year_title(uri, t)}"
+            speakers = _group(quotes, lambda q: q.speaker.id)
+            pages.append(
+                self._page(
+                    uri,
+                    "quotes.md.j2",
+                    {"title": title},
+                    title=title,
+                    quotes=quotes,
+                    by_speaker=sorted(speakers.values(), key=_speaker_key),
+                )
+            )
+        pages.append(self._page(CLAIMS, "claims.md.j2", {"title": t["claims"]}, subjects=self._claims_by_subject()))
+        pages.append(self._page(SOURCES, "sources_index.md.j2", {"title": t["sources"]}, coverage=self.coverage))
+        for source in d.sources:
+            pages.append(
+                self._page(
+                    f"sources/{source.id}.md",
+                    "source.md.j2",
+                    {"title": source.title, "tags": list(source.tags)},
+                    source=source,
+                    text_html=self._source_html(source),
+                    regions=self.site.regions[source.id],
+                    coverage=self.coverage[source.id],
+                )
+            )
+        pages.append(
+            self._page(
+                OVERVIEW, "overview.md.j2", {"title": t["overview"]}, key_actors=self._key_actors(), standalone=True
+            )
+        )
+        for uri, _ in pages:
+            _check_uri(uri)
+        return dict(sorted(pages))
+
+    def overview(self, page_uri: str = "index.md") -> str:
+        """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""
+        body = self._page(page_uri, "overview.md.j2", {}, key_actors=self._key_actors(), standalone=False)[1]
+        return body.split("---\n", 2)[2].strip() + "\n"
+
+    def _key_actors(self) -> list[model.Actor]:
+        d = self.dossier
+
+        def weight(actor: model.Actor) -> tuple[int, str]:
+            links = d.links(actor)
+            count = len(links.events) + len(links.quotes_by) + len(links.claims_about) + len(links.claims_by)
+            return (-count, actor.name.casefold())
+
+        return sorted(d.actors, key=weight)[:8]
+
+    def _claims_by_subject(self) -> list[tuple[model.Actor, list[list[model.Claim]]]]:
+        """Claims grouped by subject, and within a subject by topic (a topic's claims are compared side by side)."""
+        by_subject = _group(self.dossier.claims, lambda c: c.subject.id)
+        result = []
+        for claims in sorted(by_subject.values(), key=lambda cs: cs[0].subject.name.casefold()):
+            topics = _group(claims, lambda c: c.topic or f"\0{c.id}")
+            groups = sorted(topics.values(), key=lambda cs: (cs[0].topic or "\uffff", cs[0].id))
+            result.append((claims[0].subject, groups))
+        return result
+
+    def _source_html(self, source: model.Source) -> str:
+        """The stored text as HTML paragraphs, every cited region highlighted, numbered and linkable."""
+        if source.text is None:
+            return ""
+        text = source.text.original
+        regions = self.site.regions[source.id]
+        out: list[str] = []
+        position = 0
+        for region in regions:
+            out.append(markup.html(text[position : region.start]))
+            link = f'<mark class="dossier-passage"><a href="#{region.anchor}-cited">'
+            inner = markup.html(text[region.start : region.end]).replace("\n", f"</a></mark>\n{link}")
+            out.append(link.replace("<mark ", f'<mark id="{region.anchor}" ', 1) + inner + "</a></mark>")
+            position = region.end
+        out.append(markup.html(text[position:]))
+        paragraphs = "".join(out).split("\n")
+        return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
+
+
+def _group(records: Iterable[Any], key: Any) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return dict(groups)
+
+
+def _calendar(events: list[model.Event]) -> list[tuple[int, list[tuple[int, list[model.Event]]]]]:
+    """Events (already in date order) grouped by year, then by month (0: known only to the year)."""
+    years: dict[int, dict[int, list[model.Event]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        first = event.date.start or event.date.end
+        assert first is not None
+        years[first.year][first.month or 0].append(event)
+    return [(year, sorted(months.items())) for year, months in sorted(years.items())]
+
+
+def _speaker_key(quotes: list[model.Quote]) -> tuple[str, str]:
+    return (quotes[0].speaker.name.casefold(), quotes[0].speaker.id)
+
+
+def _year_title(uri: str, t: Mapping[str, str]) -> str:
+    name = posixpath.splitext(posixpath.basename(uri))[0]
+    return t["undated"] if name == "undated" else name
+
+
+def _check_uri(uri: str) -> None:
+    """Every generated path stays inside the output folder (ids are checked already; this is the last guard)."""
+    normal = posixpath.normpath(uri)
+    if normal != uri or normal.startswith(("/", "..")) or "\\" in uri:
+        raise ValueError(f"unsafe generated path: {uri!r}")
+
+
+def render(
+    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = 500
+) -> Pages:
+    """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
+    return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
+
+
+__all__ = ["ASSETS", "OVERVIEW_MARKER", "Coverage", "Pages", "Renderer", "render"]

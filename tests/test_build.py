@@ -1,0 +1,127 @@
+"""End-to-end: the real `mkdocs build` with the dossier plugin, on a copy of the project."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitekit import copy_project, run, tree_hash
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 0, result.stderr
+    return project, result.stderr
+
+
+def test_build_logs_exactly_the_expected_lines(built: tuple[Path, str]) -> None:
+    project, log = built
+    lines = log.strip().splitlines()
+    assert lines[:2] == [
+        "INFO    -  Cleaning site directory",
+        f"INFO    -  Building documentation to directory: {project / 'site'}",
+    ]
+    assert re.fullmatch(r"INFO    -  Documentation built in \d+\.\d\d seconds", lines[2])
+    assert len(lines) == 3, log
+
+
+def test_build_writes_every_generated_page(built: tuple[Path, str]) -> None:
+    project, _ = built
+    site = project / "site"
+    for page in ("timeline", "actors", "quotes", "claims", "sources", "actors/vladimir-putin"):
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "assets/dossier/dossier.js").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<!-- dossier:overview -->" not in home
+    assert 'href="actors/vladimir-putin/"' in home  # the overview, with links relative to the home page
+
+
+def test_site_requests_nothing_from_third_party_hosts(built: tuple[Path, str]) -> None:
+    project, _ = built
+    for page in (project / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
+            pytest.fail(f"{page}: loads {url}")
+
+
+def test_invalid_data_leaves_the_site_untouched(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    assert run(["mkdocs", "build", "--strict"], project).returncode == 0
+    before = tree_hash(project / "site")
+    quote = project / "data/quotes/putin-coraggio-eroismo.yml"
+    quote.write_text(quote.read_text(encoding="utf-8").replace("speaker: vladimir-putin", "speaker: vladimir-putn"))
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 1
+    assert (
+        "ERROR   -  data/quotes/putin-coraggio-eroismo.yml:1:10: quote 'putin-coraggio-eroismo': speaker: "
+        "unknown actor 'vladimir-putn' (did you mean 'vladimir-putin'?)" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert tree_hash(project / "site") == before
+
+
+def test_generated_page_never_replaces_a_hand_written_one(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "docs/timeline").mkdir()
+    (project / "docs/timeline/index.md").write_text("# Mine\n", encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 1
+    assert (
+        "ERROR   -  generated page 'timeline/index.md' would replace the hand-written page 'docs/timeline/index.md'"
+        in result.stderr
+    )
+
+
+def _plain_config(project: Path, docs_dir: str) -> Path:
+    """The project's mkdocs.yml with the dossier plugin removed and the assets listed by hand."""
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "dossier" in p)]
+    config["docs_dir"] = docs_dir
+    config["site_dir"] = "site-plain"
+    config["extra_css"] = ["assets/dossier/dossier.css"]
+    config["extra_javascript"] = ["assets/dossier/dossier.js"]
+    path = project / "plain.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_render_out_builds_the_same_site_without_the_plugin(built: tuple[Path, str], tmp_path: Path) -> None:
+    project, _ = built
+    work = copy_project(tmp_path / "p")
+    assert run(["dossier", "render", "--out", "out"], work).returncode == 0
+    config = _plain_config(work, "out")
+    result = run(["mkdocs", "build", "--strict", "-f", str(config)], work)
+    assert result.returncode == 0, result.stderr
+    plain = tree_hash(work / "site-plain", skip=("sitemap.xml.gz",))
+    plugin = tree_hash(project / "site", skip=("sitemap.xml.gz",))
+    assert plain == plugin
+
+
+def test_render_out_leaves_no_stale_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    extra = project / "data/actors/attore-di-prova.yml"
+    extra.write_text("name: Attore di prova\nkind: person\n", encoding="utf-8")
+    assert run(["dossier", "render", "--out", "out"], project).returncode == 0
+    assert (project / "out/actors/attore-di-prova.md").is_file()
+    extra.unlink()
+    result = run(["dossier", "render", "--out", "out"], project)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "out/actors/attore-di-prova.md").exists()
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "out"]
+
+
+def test_output_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    trees = []
+    for seed in ("1", "2", "12345"):
+        out = f"out-{seed}"
+        assert run(["dossier", "render", "--out", out], project, PYTHONHASHSEED=seed).returncode == 0
+        trees.append(tree_hash(project / out))
+    assert trees[0] == trees[1] == trees[2]
+    shutil.rmtree(project / "out-1")

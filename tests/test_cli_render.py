@@ -1,0 +1,118 @@
+"""The `dossier render`, `dossier coverage` and `python -m dossier` commands, and the README's examples."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dossier.resolve import load
+from sitekit import ROOT, copy_project, run, tree_hash
+
+
+def test_render_writes_then_reports_unchanged(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    first = run(["dossier", "render", "--out", "out"], project)
+    assert first.returncode == 0, first.stderr
+    assert re.fullmatch(r"out: wrote \d+ files\n", first.stdout)
+    before = {p: p.stat().st_mtime_ns for p in (project / "out").rglob("*")}
+    second = run(["dossier", "render", "--out", "out"], project)
+    assert second.stdout == "out: unchanged\n"
+    assert {p: p.stat().st_mtime_ns for p in (project / "out").rglob("*")} == before
+
+
+def test_render_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "mine").mkdir()
+    (project / "mine/notes.txt").write_text("keep me", encoding="utf-8")
+    result = run(["dossier", "render", "--out", "mine"], project)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: mine is not empty and was not written by 'dossier render': choose another folder\n"
+    )
+    assert (project / "mine/notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_render_refuses_the_docs_folder(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = run(["dossier", "render", "--out", "docs"], project)
+    assert result.returncode == 2
+    assert "Error: --out must not be the docs folder or contain it" in result.stderr
+
+
+def test_render_with_invalid_data_writes_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    assert run(["dossier", "render", "--out", "out"], project).returncode == 0
+    before = tree_hash(project / "out")
+    (project / "data/actors/rotto.yml").write_text("name: Rotto\nkind: persona\n", encoding="utf-8")
+    result = run(["dossier", "render", "--out", "out"], project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "data/actors/rotto.yml:2:7: actor 'rotto': kind: 'persona' is not allowed (did you mean 'person'?); "
+        "expected one of: person, organization, country, group\n"
+    )
+    assert tree_hash(project / "out") == before
+
+
+def test_coverage_lists_uncited_sentences(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    for path in (project / "data").rglob("*.yml"):
+        if path.parent.name in ("claims", "quotes"):
+            path.unlink()
+    result = run(["dossier", "coverage", "articolo-pechino-2025-09"], project)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"articolo-pechino-2025-09: \d+/16 sentences cited \(\d+%\)", lines[0])
+    assert any(line.startswith("  line ") for line in lines[1:])
+
+
+def test_coverage_of_the_bundled_article_is_complete() -> None:
+    result = run(["dossier", "coverage"], ROOT)
+    assert result.stdout.splitlines() == ["articolo-pechino-2025-09: 16/16 sentences cited (100%)"]
+
+
+def test_coverage_of_an_unknown_source_is_misuse(tmp_path: Path) -> None:
+    result = run(["dossier", "coverage", "articolo-pechino"], ROOT)
+    assert result.returncode == 2
+    assert "Invalid value for SOURCE: no source 'articolo-pechino' (did you mean 'articolo-pechino-2025-09'?)" in (
+        result.stderr
+    )
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dossier", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "Validate and render annotated news dossiers." in result.stdout
+
+
+def _examples(path: Path) -> list[tuple[str, str]]:
+    """(target path, YAML) of every ```yaml block in a Markdown file whose first line names a data file."""
+    blocks = re.findall(r"```yaml\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+    found = []
+    for block in blocks:
+        first = block.splitlines()[0]
+        match = re.fullmatch(r"# (data/\w+/[a-z0-9-]+\.yml)", first.strip())
+        if match:
+            found.append((match.group(1), block))
+    return found
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/contribuire.md"])
+def test_every_data_example_in_the_docs_validates(doc: str, tmp_path: Path) -> None:
+    if not (ROOT / doc).exists():
+        pytest.fail(f"{doc} is missing")
+    examples = _examples(ROOT / doc)
+    assert len(examples) >= 5, "one example per kind"
+    assert {target.split("/")[1] for target, _ in examples} >= {"actors", "events", "quotes", "claims", "sources"}
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    for target, text in examples:
+        (tmp_path / target).write_text(text, encoding="utf-8")
+    dossier = load(data)
+    ids = {record.id for record in (*dossier.actors, *dossier.events, *dossier.quotes, *dossier.claims)}
+    assert {Path(target).stem for target, _ in examples} - {s.id for s in dossier.sources} <= ids

@@ -1,0 +1,138 @@
+"""Rendering without MkDocs: the escaping filters, and small golden pages for each page kind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import markdown
+import pytest
+
+from dossier.markup import md, rich
+from dossier.render import render
+from dossier.resolve import load
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"  # refresh with: UPDATE_GOLDENS=1 pytest tests/test_render.py
+
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc"]
+NASTY = [
+    "a ] b [ c",
+    "pipe | in | cell",
+    "[^1] footnote",
+    "# heading",
+    "--- rule",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{ 7*7 }} {% if x %}",
+    "*bold* _em_ `code`",
+    "[x](javascript:alert(1))",
+    "back\\slash & amp; &lt;",
+    "{#id .cls}",
+    "*[HTML]: abbreviation",
+    "1. not a list",
+]
+
+
+def _html(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+def _text(html: str) -> str:
+    import html as html_lib
+    import re
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.mark.parametrize("value", NASTY)
+@pytest.mark.parametrize(
+    "context",
+    ["{}", "[{}](target.md)", "### {} {{#anchor}}", "| a | b |\n|---|---|\n| {} | x |", "- {}"],
+)
+def test_md_shows_any_text_literally_in_every_markdown_context(value: str, context: str) -> None:
+    html = _html(context.format(md(value)))
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html.split(">", 1)[0]
+    assert value in _text(html)
+    if context.startswith("|"):
+        assert html.count("<td>") == 2  # the cell was not split
+    if context.startswith("["):
+        assert html.count("<a ") == 1 and 'href="target.md"' in html
+
+
+def test_rich_keeps_markdown_but_no_html_and_only_safe_links() -> None:
+    html = rich(
+        "*emph* and [ok](https://example.org) [bad](javascript:alert(1)) [enc](&#106;avascript:alert(1))\n\n"
+        "<script>alert(1)</script><iframe src=x></iframe> <img src=x onerror=alert(1)> {{ 7*7 }}"
+    )
+    assert "<em>emph</em>" in html
+    assert 'href="https://example.org"' in html
+    assert "javascript" not in html.lower()
+    assert "<script" not in html and "<iframe" not in html and "<img" not in html and "onerror" not in html
+    assert "{{ 7*7 }}" in html
+    assert "\n\n" not in html
+
+
+def _tiny(tmp_path: Path) -> Path:
+    files = {
+        "sources/fonte.yml": "title: Una fonte | con [parentesi]\nkind: article\nlang: it\npublished: 2025-09\n"
+        "text_file: fonte.txt\n",
+        "sources/fonte.txt": 'Prima frase della fonte. Mario disse "ciao a tutti" a Luisa.\nUltima frase, non citata.\n',
+        "actors/mario.yml": "name: Mario <b>Rossi</b>\nkind: person\nsummary: Un *uomo*.\n"
+        "relations:\n  - actor: luisa\n    label: amico di\n",
+        "actors/luisa.yml": "name: Luisa\nkind: person\n",
+        "events/saluto.yml": "title: Il saluto\ndate: 2025-09-03\ndate_text: mercoledì\nplace: Roma\n"
+        "participants: [mario, luisa]\ntags: [saluti]\nsources:\n  - source: fonte\n    passage: Prima frase della fonte.\n"
+        "notes:\n  - kind: context\n    text: Data ricavata dal testo.\n",
+        "quotes/ciao.yml": "speaker: mario\naddressed_to: [luisa]\nevent: saluto\ntext: ciao a tutti\nform: direct\n"
+        'original: {lang: en, text: hello everyone}\nsources:\n  - source: fonte\n    passage: "“ciao a tutti”"\n',
+        "claims/uno.yml": "statement: Mario ha salutato.\nsubject: mario\ntopic: Saluti\naccording_to: luisa\n"
+        'status: reported\nconfidence: high\nvalue: {amount: "1", unit: saluto}\n'
+        "sources:\n  - source: fonte\n    passage: Mario disse\n",
+        "claims/due.yml": "statement: Mario non ha salutato.\nsubject: mario\ntopic: Saluti\nstatus: disputed\n"
+        "confidence: low\nsources:\n  - source: fonte\n    passage: a Luisa.\n",
+    }
+    data = tmp_path / "data"
+    for name, text in files.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(text, encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "timeline/index.md",
+        "actors/index.md",
+        "actors/mario.md",
+        "quotes/index.md",
+        "claims/index.md",
+        "sources/index.md",
+        "sources/fonte.md",
+        "overview.md",
+    ],
+)
+def test_golden_pages(tmp_path: Path, uri: str) -> None:
+    pages = render(load(_tiny(tmp_path), lang="it"))
+    golden = GOLDEN / (uri.replace("/", "__"))
+    if UPDATE:
+        golden.write_text(pages[uri], encoding="utf-8")
+    assert pages[uri] == golden.read_text(encoding="utf-8")
+
+
+def test_english_interface_strings(tmp_path: Path) -> None:
+    pages = render(load(_tiny(tmp_path)), lang="en")
+    assert "# Timeline" in pages["timeline/index.md"]
+    assert "**Date:** 3 September 2025 (in the source's words: «mercoledì»)" in pages["timeline/index.md"]
+
+
+def test_timeline_is_paged_by_year_beyond_page_size(tmp_path: Path) -> None:
+    pages = render(load(_tiny(tmp_path)), page_size=0)
+    assert "timeline/2025.md" in pages
+    assert "(2025.md)" in pages["timeline/index.md"]
+    assert "../timeline/2025.md#saluto" in pages["actors/mario.md"]
+
+
+def test_rendering_is_deterministic(tmp_path: Path) -> None:
+    data = _tiny(tmp_path)
+    assert render(load(data)) == render(load(data))
