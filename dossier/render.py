@@ -49,6 +49,12 @@ class Region:
     def anchor(self) -> str:
         return f"p-{self.number}"
 
+    @property
+    def records(self) -> list[model.Record]:
+        """The records citing this stretch, each once, in order."""
+        unique = {(r.record_kind, r.id): r for r, _ in self.citers}
+        return list(unique.values())
+
 
 @dataclass
 class Site:

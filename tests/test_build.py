@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from sitekit import copy_project, run, tree_hash
 
 

@@ -77,12 +77,14 @@ def _tiny(tmp_path: Path) -> Path:
     files = {
         "sources/fonte.yml": "title: Una fonte | con [parentesi]\nkind: article\nlang: it\npublished: 2025-09\n"
         "text_file: fonte.txt\n",
-        "sources/fonte.txt": 'Prima frase della fonte. Mario disse "ciao a tutti" a Luisa.\nUltima frase, non citata.\n',
+        "sources/fonte.txt": 'Prima frase della fonte. Mario disse "ciao a tutti" a Luisa.\n'
+        "Ultima frase, non citata.\n",
         "actors/mario.yml": "name: Mario <b>Rossi</b>\nkind: person\nsummary: Un *uomo*.\n"
         "relations:\n  - actor: luisa\n    label: amico di\n",
         "actors/luisa.yml": "name: Luisa\nkind: person\n",
         "events/saluto.yml": "title: Il saluto\ndate: 2025-09-03\ndate_text: mercoledì\nplace: Roma\n"
-        "participants: [mario, luisa]\ntags: [saluti]\nsources:\n  - source: fonte\n    passage: Prima frase della fonte.\n"
+        "participants: [mario, luisa]\ntags: [saluti]\n"
+        "sources:\n  - source: fonte\n    passage: Prima frase della fonte.\n"
         "notes:\n  - kind: context\n    text: Data ricavata dal testo.\n",
         "quotes/ciao.yml": "speaker: mario\naddressed_to: [luisa]\nevent: saluto\ntext: ciao a tutti\nform: direct\n"
         'original: {lang: en, text: hello everyone}\nsources:\n  - source: fonte\n    passage: "“ciao a tutti”"\n',
