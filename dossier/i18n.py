@@ -99,8 +99,12 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "filter_tag": "Tema",
         "filter_all": "tutti",
         "filter_none": "Nessun evento corrisponde al filtro.",
-        "counts": "Il dossier raccoglie {actors} attori, {events} eventi, {quotes} citazioni, {claims} affermazioni "
-        "e {sources} fonti.",
+        "counts": "Il dossier raccoglie {actors}, {events}, {quotes}, {claims} e {sources}.",
+        "n.actors": "{n} attore|{n} attori",
+        "n.events": "{n} evento|{n} eventi",
+        "n.quotes": "{n} citazione|{n} citazioni",
+        "n.claims": "{n} affermazione|{n} affermazioni",
+        "n.sources": "{n} fonte|{n} fonti",
         "latest_events": "Ultimi eventi",
         "key_actors": "Attori principali",
         "years": "Anni",
@@ -207,8 +211,12 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "filter_tag": "Topic",
         "filter_all": "all",
         "filter_none": "No event matches the filter.",
-        "counts": "The dossier holds {actors} actors, {events} events, {quotes} quotes, {claims} claims and "
-        "{sources} sources.",
+        "counts": "The dossier holds {actors}, {events}, {quotes}, {claims} and {sources}.",
+        "n.actors": "{n} actor|{n} actors",
+        "n.events": "{n} event|{n} events",
+        "n.quotes": "{n} quote|{n} quotes",
+        "n.claims": "{n} claim|{n} claims",
+        "n.sources": "{n} source|{n} sources",
         "latest_events": "Latest events",
         "key_actors": "Key actors",
         "years": "Years",
@@ -224,6 +232,12 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
 }
 
 LANGUAGES = tuple(CATALOGUE)
+
+
+def plural(catalogue: Mapping[str, str], key: str, n: int) -> str:
+    """'1 fonte', '2 fonti': the catalogue holds 'singular|plural' with {n}."""
+    one, many = catalogue[key].split("|")
+    return (one if n == 1 else many).format(n=n)
 
 
 def strings(lang: str) -> Mapping[str, str]:

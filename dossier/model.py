@@ -180,7 +180,7 @@ class ActorLinks:
     quotes_to: tuple[Quote, ...] = ()
     claims_by: tuple[Claim, ...] = ()
     claims_about: tuple[Claim, ...] = ()
-    mentioned_in: tuple[Record, ...] = ()  # every other record that names the actor (roles, relations, ...)
+    mentioned_in: tuple[Record, ...] = ()  # other actors whose roles or relations name this actor
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

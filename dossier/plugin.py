@@ -88,7 +88,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             for clash in clashes:
                 log.error(clash)
             raise PluginError("dossier: rename or move the hand-written pages listed above")
-        return files
+        # Put generated files where MkDocs' own walk of docs/ would have put them, so the search index and the
+        # sitemap come out exactly as for the same pages written by `dossier render --out`.
+        docs_dir = str(config.docs_dir)
+        ours = [f for f in files if f.generated_by or f.src_dir == docs_dir]
+        theirs = [f for f in files if not (f.generated_by or f.src_dir == docs_dir)]
+        return Files(sorted(ours, key=_walk_order) + theirs)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if OVERVIEW_MARKER not in markdown or self.renderer is None:
@@ -102,6 +107,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.config.templates:
             server.watch(str(self._root(config) / self.config.templates))
         return server
+
+
+def _walk_order(file: File) -> tuple[tuple[str, ...], bool, str]:
+    """MkDocs' order: folder by folder (sorted, parents first), `index`/`README` first within a folder."""
+    head, name = posixpath.split(file.src_uri)
+    return (tuple(head.split("/")) if head else (), posixpath.splitext(name)[0] not in ("index", "README"), name)
 
 
 def _url_key(src_uri: str) -> str:

@@ -176,6 +176,7 @@ class Renderer:
             date_range=self.date_range,
             month_title=self.month_title,
             record_label=self.record_label,
+            count=lambda kind: i18n.plural(self.t, f"n.{kind}", len(getattr(dossier, kind))),
             kind_order=ACTOR_KIND_ORDER,
         )
         self.coverage = {s.id: coverage(dossier, s) for s in dossier.sources}

@@ -33,10 +33,11 @@ README_NAMES = ("README.md", "README.txt", "README")
 def display_path(path: Path, base: Path | None = None) -> str:
     """``path`` as shown in messages: relative to ``base`` (default: the current directory) when inside it."""
     base = base or Path.cwd()
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Symbolic links are not followed first, so a linked file is shown where the editor put it.
+    for absolute, folder in ((Path(os.path.abspath(path)), os.path.abspath(base)), (path.resolve(), base.resolve())):
+        if absolute.is_relative_to(folder):
+            return absolute.relative_to(folder).as_posix()
+    return path.as_posix()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +272,12 @@ class _Run:
         try:
             raw = model_type.model_validate(doc.data)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+            errors = exc.errors(include_url=False)
+            enclosing = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+            for error in errors:
                 loc = tuple(error["loc"])
+                if error["type"] == "too_short" and loc in enclosing:
+                    continue  # "needs at least one item" only because its items failed, which are reported
                 code, message = _schema_message(error, model_type, loc)
                 self.report(record, loc, message, code, key=code == "unknown-field")
             self.invalid[kind].add(record_id)
