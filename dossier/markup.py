@@ -45,9 +45,13 @@ _converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
 def rich(text: str) -> str:
-    """A Markdown field from data as safe HTML on a single line-free block (no blank lines inside)."""
+    """A Markdown field from data as safe HTML, in one block (no blank lines inside).
+
+    Raw HTML in the field is shown as text (``<`` is escaped before conversion), so a payload stays readable;
+    nh3 then removes anything unsafe that Markdown itself produced, such as a ``javascript:`` link.
+    """
     _converter.reset()
-    rendered = _converter.convert(text)
+    rendered = _converter.convert(text.replace("<", "&lt;"))
     cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,

@@ -65,6 +65,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of an earlier run that was killed: ours only (they hold the marker)."""
+    for candidate in out.parent.glob(f".{out.name}.*"):
+        if candidate.is_dir() and not candidate.is_symlink() and (candidate / MARKER).is_file():
+            shutil.rmtree(candidate, ignore_errors=True)
+
+
 def write(out: Path, files: dict[str, bytes]) -> bool:
     """Replace ``out`` with ``files``; False (and nothing written) when it already holds exactly them."""
     if out.exists():
@@ -75,6 +82,7 @@ def write(out: Path, files: dict[str, bytes]) -> bool:
         if _read_tree(out) == files:
             return False
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for uri, data in files.items():

@@ -220,13 +220,15 @@ class Renderer:
 
         body = self.env.get_template(template).render(page_uri=uri, href=href, cite_href=cite_href, **context)
         body = _BLANK_LINES.sub("\n\n", body).strip()
+        if "title" in meta:  # themes print the title as HTML (page titles from headings are escaped already)
+            meta = {**meta, "title": markup.html(meta["title"])}
         front = yaml.safe_dump(dict(meta), allow_unicode=True, sort_keys=True, width=1000)
         return uri, f"---\n{front}---\n\n{body}\n"
 
     def pages(self) -> Pages:
         d, t = self.dossier, self.t
         pages: list[tuple[str, str]] = []
-        events_by_page = _group(d.events, self.site.page_of)
+        events_by_page = _group(d.events, self.site.page_of) or {TIMELINE: []}
         years = sorted(events_by_page)
         if self.site.paged_timeline:
             pages.append(self._page(TIMELINE, "timeline_index.md.j2", {"title": t["timeline"]}, pages=years))
@@ -245,7 +247,7 @@ class Renderer:
         for actor in d.actors:
             meta = {"title": actor.name, "tags": list(actor.tags)}
             pages.append(self._page(f"actors/{actor.id}.md", "actor.md.j2", meta, actor=actor, links=d.links(actor)))
-        quotes_by_page = _group(d.quotes, self.site.page_of)
+        quotes_by_page = _group(d.quotes, self.site.page_of) or {QUOTES: []}
         if self.site.paged_quotes:
             pages.append(self._page(QUOTES, "quotes_index.md.j2", {"title": t["quotes"]}, pages=sorted(quotes_by_page)))
         for uri, quotes in quotes_by_page.items():
