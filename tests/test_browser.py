@@ -1,0 +1,395 @@
+"""The built site in a real browser: search, citations to highlighted passages, the timeline filter, and no errors.
+
+A copy of the project is built once (``mkdocs build --strict``) and served over HTTP on 127.0.0.1; Chromium
+(Debian's, not a Playwright download) drives it. Without Chromium the tests are skipped, except in CI, where a
+skipped browser test would hide a broken site: there they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from sitekit import copy_project, run
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Route
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+# Folders of generated pages that the crawl visits (with the home page).
+CRAWLED = ("actors", "sources", "timeline", "quotes", "claims")
+CRAWL_TABS = 6
+
+# A word of exactly one event's title, in no other event: its search result must land on that event.
+SEARCH_WORD = "firmano"
+SEARCH_EVENT = "patto-difesa-russia-corea-del-nord"
+# The actor page, and the quote on it whose citation is followed to the source text.
+ACTOR = "vladimir-putin"
+QUOTE = "putin-coraggio-eroismo"
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+def normalise(text: str) -> str:
+    """Single spaces and straight quotes: how a cited passage is compared with the text on the page."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip the browser tests; in CI (``CI=true``) fail instead: a skipped browser test there is a failure."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run in CI)")
+    pytest.skip(reason)
+
+
+# Fixtures --------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built copy of the project (mkdocs.yml, docs/, data/)."""
+    root = copy_project(tmp_path_factory.mktemp("browser-project"))
+    result = run(["mkdocs", "build", "--strict"], root)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    assert (root / "site" / "timeline" / "index.html").is_file()
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(project: Path) -> Path:
+    return project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site served over HTTP on 127.0.0.1 (a free port), from a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if chromium is None:
+        unavailable("Chromium not found (install Debian's chromium package)")
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        except Error as exc:
+            unavailable(f"Chromium at {chromium} does not start: {exc.message.splitlines()[0]}")
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Recorder:
+    """What the pages of a test did that they must not: console errors, uncaught exceptions, requests elsewhere."""
+
+    context: BrowserContext
+    visited: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+
+    def new_page(self) -> Page:
+        """A page of the test's context whose errors and requests are recorded (with the page's URL)."""
+        page = self.context.new_page()
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                source = message.location.get("url", "") if message.location else ""
+                self.errors.append(f"[{page.url}] console error: {message.text} ({source})")
+
+        def on_page_error(exc: Error) -> None:
+            self.errors.append(f"[{page.url}] uncaught {exc.name}: {exc.message}")
+
+        def on_request(request: Request) -> None:
+            if urlsplit(request.url).hostname != "127.0.0.1":
+                self.foreign.append(f"[{page.url}] request to another host: {request.method} {request.url}")
+
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
+        page.on("request", on_request)
+        self.pages.append(page)
+        return page
+
+    @property
+    def page(self) -> Page:
+        return self.pages[0] if self.pages else self.new_page()
+
+    def goto(self, url: str, page: Page | None = None, wait_until: Literal["load", "commit"] = "load") -> None:
+        page = page or self.page
+        response = page.goto(url, wait_until=wait_until)
+        assert response is not None, url
+        assert response.ok, f"{url}: HTTP {response.status}"
+        self.visited.append(page.url)
+
+    def problems(self) -> list[str]:
+        return self.errors + self.foreign
+
+    def take(self) -> list[str]:
+        """The problems so far, forgotten by the recorder (a test that asserts on them itself reports them once)."""
+        problems = self.problems()
+        self.errors.clear()
+        self.foreign.clear()
+        return problems
+
+
+@pytest.fixture
+def recorder(browser: Browser, base_url: str) -> Iterator[Recorder]:
+    """A fresh browser context whose pages are recorded; the test fails if any of them misbehaved.
+
+    Requests to any host but 127.0.0.1 are recorded and aborted (a tracker must not be reached from a test run).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+
+    def on_route(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", on_route)
+    rec = Recorder(context)
+    try:
+        yield rec
+        for page in rec.pages:
+            page.wait_for_load_state("networkidle")
+        problems = rec.problems()
+        assert not problems, "on the pages visited ({}):\n{}".format(", ".join(rec.visited), "\n".join(problems))
+    finally:
+        context.close()
+
+
+def events_data(project: Path) -> dict[str, dict[str, Any]]:
+    """The events of the built copy's data, by id (the file name), read straight from the YAML."""
+    events = {}
+    for path in sorted((project / "data" / "events").glob("*.yml")):
+        events[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return events
+
+
+# (a) Search ------------------------------------------------------------------------------------------------------
+
+
+def test_search_result_lands_on_the_event(project: Path, recorder: Recorder) -> None:
+    events = events_data(project)
+    pattern = re.compile(rf"\b{SEARCH_WORD}\b", re.IGNORECASE)
+    having = [eid for eid, e in events.items() if pattern.search(yaml.safe_dump(e, allow_unicode=True))]
+    assert having == [SEARCH_EVENT], f"the search word {SEARCH_WORD!r} must occur in one event only: {having}"
+    assert pattern.search(events[SEARCH_EVENT]["title"])
+
+    page = recorder.page
+    recorder.goto("")
+    search = page.locator("input.md-search__input")
+    if not search.is_visible():  # narrow layouts hide the box behind the header's search button
+        page.locator("label[for='__search']").filter(visible=True).first.click()
+    search.click()
+    page.keyboard.type(SEARCH_WORD, delay=30)
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+
+    # One result is the event's section of the timeline (Material may fold a page's lesser sections: unfold).
+    target = page.locator(f".md-search-result__item a.md-search-result__link[href*='#{SEARCH_EVENT}']")
+    assert target.count() == 1, f"search results: {page.locator('.md-search-result').inner_text()[:500]!r}"
+    target.evaluate("a => a.closest('details')?.setAttribute('open', '')")
+    target.click()
+    page.wait_for_url(re.compile(rf"/timeline/(\?[^#]*)?#{SEARCH_EVENT}$"))
+    recorder.visited.append(page.url)
+
+    url = urlsplit(page.url)
+    assert url.path.endswith("/timeline/")
+    assert url.fragment == SEARCH_EVENT
+    heading = page.locator(f"h4.dossier-event[id='{SEARCH_EVENT}']")
+    assert heading.count() == 1
+    assert heading.is_visible()
+    assert normalise(events[SEARCH_EVENT]["title"]) in normalise(heading.inner_text())
+
+
+# (b) Citation to a highlighted passage --------------------------------------------------------------------------
+
+
+def test_quote_citation_opens_the_highlighted_passage(project: Path, recorder: Recorder) -> None:
+    quote = yaml.safe_load((project / "data" / "quotes" / f"{QUOTE}.yml").read_text(encoding="utf-8"))
+    assert quote["speaker"] == ACTOR
+    cited = quote["sources"][0]
+    passage = normalise(cited["passage"])
+
+    page = recorder.page
+    recorder.goto(f"actors/{ACTOR}/")
+    assert page.locator(f"h3[id='{QUOTE}']").count() == 1, f"the quote {QUOTE} is not on the page of {ACTOR}"
+    # The quote's list of sources is the first list after its heading.
+    link = page.locator(f"xpath=//h3[@id='{QUOTE}']/following-sibling::ul[1]//a[contains(@href, '#p-')]").first
+    href = link.get_attribute("href") or ""
+    assert re.search(rf"sources/{cited['source']}/#p-\d+$", href), href
+    link.click()
+    page.wait_for_url(re.compile(rf"/sources/{cited['source']}/#p-\d+$"))
+    recorder.visited.append(page.url)
+
+    url = urlsplit(page.url)
+    assert url.path.endswith(f"/sources/{cited['source']}/")
+    assert re.fullmatch(r"p-\d+", url.fragment), url.fragment
+    mark = page.locator(f"mark[id='{url.fragment}']")
+    assert mark.count() == 1
+    assert "dossier-passage" in (mark.get_attribute("class") or "")
+    assert mark.is_visible()
+    # A region that crosses a line break is split into several <mark>s; only the first carries the id.
+    parts = page.locator(f".dossier-source-text mark:has(a[href='#{url.fragment}-cited'])").all_inner_texts()
+    region = normalise(" ".join(parts))
+    assert passage in region, f"{passage!r} not in the highlighted region {parts!r}"
+    assert region.startswith(normalise(mark.inner_text()))
+    # The browser scrolled the passage into view.
+    assert page.evaluate(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; }",
+        url.fragment,
+    )
+
+
+# (c) Timeline filter ---------------------------------------------------------------------------------------------
+
+
+def _shown(page: Page) -> set[str]:
+    """Ids of the timeline's events that are shown (heading not hidden, and visible to the reader)."""
+    result = page.evaluate(
+        """() => Array.from(document.querySelectorAll('h4.dossier-event')).map(h => [
+            h.id, h.classList.contains('dossier-hidden'), h.getClientRects().length > 0])"""
+    )
+    for event_id, hidden, rendered in result:
+        assert hidden != rendered, f"{event_id}: class dossier-hidden={hidden} but rendered={rendered}"
+    return {event_id for event_id, hidden, _ in result if not hidden}
+
+
+def test_timeline_filter_by_actor_and_tag(project: Path, recorder: Recorder) -> None:
+    events = events_data(project)
+    all_ids = set(events)
+    page = recorder.page
+    recorder.goto("timeline/")
+    form = page.locator("form.dossier-filter")
+    form.wait_for(state="visible", timeout=5_000)  # hidden in the HTML; the script shows it
+    assert form.evaluate("f => !f.hidden && f.dataset.ready === '1'")
+    empty = form.locator("output.dossier-filter-empty")
+    assert _shown(page) == all_ids
+    assert not empty.is_visible()
+
+    actors = {a for e in events.values() for a in e.get("participants") or ()}
+    tags = {t for e in events.values() for t in e.get("tags") or ()}
+    actor_select = form.locator("select[name=actor]")
+    tag_select = form.locator("select[name=tag]")
+    actor_options = set(actor_select.locator("option").evaluate_all("os => os.map(o => o.value)"))
+    tag_options = set(tag_select.locator("option").evaluate_all("os => os.map(o => o.value)"))
+    assert actor_options == actors | {""}
+    assert tag_options == tags | {""}
+
+    for actor in sorted(actors):
+        actor_select.select_option(actor)
+        expected = {eid for eid, e in events.items() if actor in (e.get("participants") or ())}
+        assert _shown(page) == expected, f"actor {actor}"
+        # The whole event goes with its heading: the paragraph after it (date, place, participants) too.
+        for eid in all_ids - expected:
+            assert "dossier-hidden" in (page.locator(f"h4[id='{eid}'] + *").get_attribute("class") or ""), eid
+    actor_select.select_option("")
+    assert _shown(page) == all_ids
+
+    for tag in sorted(tags):
+        tag_select.select_option(tag)
+        expected = {eid for eid, e in events.items() if tag in (e.get("tags") or ())}
+        assert _shown(page) == expected, f"tag {tag}"
+        assert not empty.is_visible()
+    tag_select.select_option("")
+    assert _shown(page) == all_ids
+
+    # Both at once is an AND; a combination that matches nothing says so.
+    def matching(actor: str, tag: str) -> set[str]:
+        return {
+            eid for eid, e in events.items() if actor in (e.get("participants") or ()) and tag in (e.get("tags") or ())
+        }
+
+    pairs = [(a, t) for a in sorted(actors) for t in sorted(tags)]
+    both = next(pair for pair in pairs if len(matching(*pair)) not in (0, len(all_ids)))
+    none = next(pair for pair in pairs if not matching(*pair))
+    actor_select.select_option(both[0])
+    tag_select.select_option(both[1])
+    assert _shown(page) == matching(*both)
+    assert not empty.is_visible()
+    actor_select.select_option(none[0])
+    tag_select.select_option(none[1])
+    assert _shown(page) == set()
+    assert empty.is_visible()
+    actor_select.select_option("")
+    tag_select.select_option("")
+    assert _shown(page) == all_ids
+    assert not empty.is_visible()
+
+
+def test_timeline_filter_is_hidden_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    try:
+        page = context.new_page()
+        page.goto("timeline/")
+        form = page.locator("form.dossier-filter")
+        assert form.count() == 1
+        assert form.evaluate("f => f.hidden")  # the attribute is there ...
+        assert not form.is_visible(), "the filter form is shown to readers without JavaScript"  # ... and obeyed
+        assert page.locator("h4.dossier-event").first.is_visible()
+    finally:
+        context.close()
+
+
+# (d) Every generated page loads cleanly -----------------------------------------------------------------------------
+
+
+def test_every_generated_page_loads_without_errors_or_foreign_requests(site: Path, recorder: Recorder) -> None:
+    assert (site / "index.html").is_file()
+    urls = [""]
+    for folder in CRAWLED:
+        urls += [
+            path.relative_to(site).as_posix().removesuffix("index.html")
+            for path in sorted((site / folder).rglob("*.html"))
+        ]
+    assert len(urls) > len(CRAWLED) + 1
+    # Pages load side by side, a batch at a time; each waits for the network to be idle (the search index, ...).
+    tabs = [recorder.new_page() for _ in range(CRAWL_TABS)]
+    for start in range(0, len(urls), CRAWL_TABS):
+        batch = list(zip(tabs, urls[start : start + CRAWL_TABS], strict=False))
+        for tab, url in batch:
+            recorder.goto(url, tab, wait_until="commit")
+        for tab, _ in batch:
+            tab.wait_for_load_state("load")
+            tab.wait_for_load_state("networkidle")
+    problems = recorder.take()
+    bad = sorted({re.sub(r"^\[([^\]]*)\].*", r"\1", problem, flags=re.S) for problem in problems})
+    assert not problems, f"{len(bad)} of {len(urls)} pages had problems: {bad}\n" + "\n".join(problems)
