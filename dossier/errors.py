@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, order=True)
@@ -38,7 +41,8 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        # One problem per line, and nothing from a file name or a value can drive the terminal.
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), ": ".join(parts))
 
 
 class DossierError(Exception):

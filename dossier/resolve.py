@@ -11,15 +11,16 @@ Stages, each collecting every problem before the run stops once:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_origin
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from dossier import edtf, loader, model, schema
 from dossier.errors import DossierError, Problem, did_you_mean
@@ -100,6 +101,8 @@ def _schema_message(error: Any, model_type: type[schema.Strict], loc: tuple[str 
         return "empty", "needs at least one item"
     if kind == "literal_error":
         options = [o.strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+        if not isinstance(value, str):
+            return "choice", f"expected one of: {', '.join(options)}; found {_describe(value)}"
         return (
             "choice",
             f"'{value}' is not allowed{did_you_mean(str(value), options)}; expected one of: {', '.join(options)}",
@@ -161,6 +164,7 @@ class _Run:
         self.loaded: dict[str, dict[str, Loaded]] = {singular: {} for singular, _ in schema.KINDS.values()}
         self.texts: dict[str, StoredText] = {}
         self.invalid: dict[str, set[str]] = {singular: set() for singular, _ in schema.KINDS.values()}
+        self.partial: list[Loaded] = []  # records that failed their schema, with only the fields that passed
 
     def show(self, path: Path) -> str:
         return display_path(path, self.base)
@@ -281,6 +285,8 @@ class _Run:
                 code, message = _schema_message(error, model_type, loc)
                 self.report(record, loc, message, code, key=code == "unknown-field")
             self.invalid[kind].add(record_id)
+            if kind != "source":
+                self.partial.append(replace(record, raw=_partial(model_type, doc.data, errors)))
             return
         self.loaded[kind][record_id] = Loaded(kind=kind, id=record_id, doc=doc, raw=raw)
 
@@ -352,6 +358,8 @@ class _Run:
         for kind, records in self.loaded.items():
             for record in records.values():
                 self.check_record(kind, record)
+        for record in self.partial:  # its references and passages too: every problem in one run
+            self.check_record(record.kind, record)
 
     def check_record(self, kind: str, record: Loaded) -> None:
         raw = record.raw
@@ -390,6 +398,18 @@ class _Run:
             first.start and last.start and last.start.latest < first.start.earliest
         ):
             self.report(record, (*loc, "end"), f"ends ({end}) before it starts ({start})", "interval")
+
+
+def _partial(model_type: type[schema.Strict], data: dict[str, Any], errors: Iterable[Any]) -> Any:
+    """A record without the fields that failed validation (empty instead), so the rest can still be checked."""
+    failed = {error["loc"][0] for error in errors if error["loc"]}
+    fields: dict[str, Any] = {}
+    for name, info in model_type.model_fields.items():
+        fields[name] = () if get_origin(info.annotation) is tuple else None
+        if name not in failed and data.get(name) is not None:
+            with contextlib.suppress(ValidationError):  # pydantic reported nothing for it: it validates alone
+                fields[name] = TypeAdapter(info.rebuild_annotation()).validate_python(data[name])
+    return model_type.model_construct(**fields)
 
 
 def _inside(path: Path, folder: Path) -> bool:

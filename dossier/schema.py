@@ -44,6 +44,12 @@ def _visible_line(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def _filled(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
 def _edtf(value: str) -> str:
     edtf.parse(value)
     return value
@@ -62,9 +68,9 @@ def _url(value: str) -> str:
 
 Id = Annotated[str, StringConstraints(max_length=80, pattern=ID_PATTERN)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_visible_line)]
-Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-Words = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Affix = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_filled)]
+Words = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_filled)]
+Affix = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filled)]
 EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf)]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]

@@ -7,21 +7,17 @@ skipped browser test would hide a broken site: there they fail.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from browserkit import chromium, serve_folder
 from sitekit import copy_project, run
 
 if TYPE_CHECKING:
@@ -29,7 +25,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 # Folders of generated pages that the crawl visits (with the home page).
 CRAWLED = ("actors", "sources", "timeline", "quotes", "claims")
 CRAWL_TABS = 6
@@ -47,13 +42,6 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "‘": "'
 def normalise(text: str) -> str:
     """Single spaces and straight quotes: how a cited passage is compared with the text on the page."""
     return " ".join(text.translate(_QUOTES).split())
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip the browser tests; in CI (``CI=true``) fail instead: a skipped browser test there is a failure."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: browser tests must run in CI)")
-    pytest.skip(reason)
 
 
 # Fixtures --------------------------------------------------------------------------------------------------------
@@ -74,45 +62,17 @@ def site(project: Path) -> Path:
     return project / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     """The built site served over HTTP on 127.0.0.1 (a free port), from a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if chromium is None:
-        unavailable("Chromium not found (install Debian's chromium package)")
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        except Error as exc:
-            unavailable(f"Chromium at {chromium} does not start: {exc.message.splitlines()[0]}")
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass
