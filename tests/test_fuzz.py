@@ -6,6 +6,7 @@ random bytes and random mutation of the bundled data files ends in a value or in
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +22,10 @@ from hypothesis import strategies as st
 from dossier import loader, resolve
 from dossier.errors import DossierError
 
-FAST = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 9,400 examples in all at CI size; DOSSIER_FUZZ_SCALE=10 runs ten times as many (see docs/security.md).
+SCALE = int(os.environ.get("DOSSIER_FUZZ_SCALE", "1"))
+FAST = settings(max_examples=2000 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 DATA_FILES = sorted(p.relative_to(BUNDLED).as_posix() for p in BUNDLED.rglob("*") if p.is_file())
 YAML_FILES = [name for name in DATA_FILES if name.endswith((".yml", ".yaml"))]
@@ -76,7 +79,7 @@ def test_parse_yaml_ish_text(text: str) -> None:
     parse_or_fail(text.encode("utf-8"))
 
 
-@settings(FAST, max_examples=1000)
+@settings(FAST, max_examples=1000 * SCALE)
 @given(yaml_ish)
 def test_parse_yaml_ish_text_with_the_python_parser(text: str) -> None:
     with mock.patch.object(loader, "_Loader", yaml.SafeLoader):
