@@ -14,7 +14,7 @@ from dossier.coverage import coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
 from dossier.project import Project, load_project
-from dossier.render import Renderer
+from dossier.render import RenderError, Renderer
 from dossier.resolve import display_path, load
 
 EXIT_INVALID = 1
@@ -139,7 +139,7 @@ def render(data: Path | None, out: Path, docs: Path | None) -> None:
     try:
         files = output.tree(renderer, docs_dir)
         changed = output.write(out, files)
-    except output.OutputError as exc:
+    except (output.OutputError, RenderError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INVALID)
     state = f"wrote {len(files) - 1} files" if changed else "unchanged"

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dossier.errors import DossierError
-from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer
+from dossier.render import ASSETS, OVERVIEW_MARKER, RenderError, Renderer
 from dossier.resolve import load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -59,8 +59,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 log.error(str(problem))
             raise Abort(f"dossier: {exc.summary()}; the site was not built") from None
         templates = root / self.config.templates if self.config.templates else None
+        if templates is not None and not templates.is_dir():
+            raise Abort(f"dossier: templates folder not found: {templates}")
         self.renderer = Renderer(dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size)
-        self.pages = self.renderer.pages()
+        try:
+            self.pages = self.renderer.pages()
+        except RenderError as exc:
+            log.error(str(exc))
+            raise Abort("dossier: a template failed; the site was not built") from None
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in target:

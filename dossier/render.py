@@ -36,6 +36,10 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 ACTOR_KIND_ORDER = ("person", "organization", "country", "group")
 
 
+class RenderError(Exception):
+    """A template failed: names the template and line (templates are code, but a project may override them)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """A stretch of a source's text cited by one or more facts: highlighted and numbered on the source page."""
@@ -218,7 +222,14 @@ class Renderer:
             region = self.site.region_of.get(id(citation))
             return href(citation.source, region.anchor if region else None)
 
-        body = self.env.get_template(template).render(page_uri=uri, href=href, cite_href=cite_href, **context)
+        try:
+            body = self.env.get_template(template).render(page_uri=uri, href=href, cite_href=cite_href, **context)
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None) or _template_line(exc)
+            where = f"{template}:{line}" if line else template
+            raise RenderError(
+                f"template {where}: {type(exc).__name__}: {exc.message or exc} (rendering {uri})"
+            ) from None
         body = _BLANK_LINES.sub("\n\n", body).strip()
         if "title" in meta:  # themes print the title as HTML (page titles from headings are escaped already)
             meta = {**meta, "title": markup.html(meta["title"])}
@@ -330,6 +341,17 @@ class Renderer:
         return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
 
 
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an error was raised at (Jinja rewrites tracebacks to point into templates)."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def _group(records: Iterable[Any], key: Any) -> dict[str, list[Any]]:
     groups: dict[str, list[Any]] = defaultdict(list)
     for record in records:
@@ -370,4 +392,4 @@ def render(
     return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
 
 
-__all__ = ["ASSETS", "OVERVIEW_MARKER", "Coverage", "Pages", "Renderer", "render"]
+__all__ = ["ASSETS", "OVERVIEW_MARKER", "Coverage", "Pages", "RenderError", "Renderer", "render"]

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from dossier.markup import md, rich
-from dossier.render import render
+from dossier.render import RenderError, render
 from dossier.resolve import load
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -139,3 +139,31 @@ def test_timeline_is_paged_by_year_beyond_page_size(tmp_path: Path) -> None:
 def test_rendering_is_deterministic(tmp_path: Path) -> None:
     data = _tiny(tmp_path)
     assert render(load(data)) == render(load(data))
+
+
+def test_project_templates_override_the_packaged_ones(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "actor.md.j2").write_text("# {{ actor.name | md }}\n\nProfilo personalizzato.\n", encoding="utf-8")
+    pages = render(load(_tiny(tmp_path)), templates_dir=templates)
+    assert pages["actors/luisa.md"].endswith("# Luisa\n\nProfilo personalizzato.\n")
+    assert "Profilo personalizzato" not in pages["timeline/index.md"]  # other pages keep the packaged templates
+
+
+def test_a_template_mistake_is_loud_and_located(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "actor.md.j2").write_text("# x\n\n{{ actor.nmae }}\n", encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        render(load(_tiny(tmp_path)), templates_dir=templates)
+    assert str(caught.value) == (
+        "template actor.md.j2:3: UndefinedError: 'dossier.model.Actor object' has no attribute 'nmae' "
+        "(rendering actors/luisa.md)"
+    )
+
+
+def test_quotes_are_paged_by_year_beyond_page_size(tmp_path: Path) -> None:
+    pages = render(load(_tiny(tmp_path)), page_size=0)
+    assert "quotes/2025.md" in pages
+    assert "(2025.md)" in pages["quotes/index.md"]
+    assert "../quotes/2025.md#ciao" in pages["timeline/2025.md"]
