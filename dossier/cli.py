@@ -14,7 +14,7 @@ from dossier.coverage import coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
 from dossier.project import Project, load_project
-from dossier.render import RenderError, Renderer
+from dossier.render import Renderer, RenderError
 from dossier.resolve import display_path, load
 
 EXIT_INVALID = 1

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dossier.errors import DossierError
-from dossier.render import ASSETS, OVERVIEW_MARKER, RenderError, Renderer
+from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
 from dossier.resolve import load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
