@@ -36,8 +36,8 @@ class DossierConfig(Config):  # type: ignore[no-untyped-call]
     """Language of the interface strings; default: `theme.language`, else 'it'."""
     templates = c.Optional(c.Type(str))
     """A folder of templates overriding the packaged ones, relative to mkdocs.yml."""
-    page_size = c.Type(int, default=500)
-    """Above this many events (or quotes), the timeline (or quote index) is split into one page per year."""
+    page_size = c.Type(int, default=200)
+    """At most this many records on one list page (timeline, quotes, claims, actor and source indexes)."""
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]

@@ -60,6 +60,70 @@ class Region:
         return list(unique.values())
 
 
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One page of a long list (timeline, quotes, claims, actors, sources), with the groups it holds."""
+
+    uri: str
+    groups: tuple[tuple[str, tuple[Any, ...]], ...]  # (group key, records), in order
+
+    @property
+    def records(self) -> list[Any]:
+        return [record for _, records in self.groups for record in records]
+
+    @property
+    def first(self) -> str:
+        return self.groups[0][0] if self.groups else ""
+
+    @property
+    def last(self) -> str:
+        return self.groups[-1][0] if self.groups else ""
+
+
+def _pack(groups: list[tuple[str, list[Any]]], page_size: int) -> list[list[tuple[str, tuple[Any, ...]]]]:
+    """Consecutive groups packed into pages of at most ``page_size`` records; a larger group gets pages of its own.
+
+    Pages stay bounded however the dossier grows, and a group (a year, a subject) is split only when it alone
+    exceeds a page.
+    """
+    pages: list[list[tuple[str, tuple[Any, ...]]]] = []
+    current: list[tuple[str, tuple[Any, ...]]] = []
+    count = 0
+    for key, records in groups:
+        if current and count + len(records) > page_size:
+            pages.append(current)
+            current, count = [], 0
+        for start in range(0, len(records), page_size):
+            chunk = tuple(records[start : start + page_size])
+            if len(chunk) == page_size and current:
+                pages.append(current)
+                current, count = [], 0
+            current.append((key, chunk))
+            count += len(chunk)
+            if count >= page_size:
+                pages.append(current)
+                current, count = [], 0
+    if current:
+        pages.append(current)
+    return pages
+
+
+def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, index: str, name: Any) -> tuple[list[Sheet], bool]:
+    """The sheets of a list: all on ``index`` when it fits, else one page per pack (``name(n, first key)``)."""
+    total = sum(len(records) for _, records in groups)
+    if total <= page_size:
+        return [Sheet(index, tuple((k, tuple(r)) for k, r in groups))], False
+    sheets = []
+    seen: set[str] = set()
+    for number, pack in enumerate(_pack(groups, page_size), start=1):
+        uri = name(number, pack[0][0])
+        if uri in seen:  # one group split over several pages
+            uri = uri.removesuffix(".md") + f"-{number}.md"
+        seen.add(uri)
+        sheets.append(Sheet(uri, tuple(pack)))
+    return sheets, True
+
+
 @dataclass
 class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
@@ -71,41 +135,55 @@ class Site:
     region_of: dict[int, Region] = field(default_factory=dict)  # id(citation) -> region
 
     quotes_by_event: dict[str, list[model.Quote]] = field(default_factory=dict)
+    sheet_of: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> page, for paged lists
+    timeline: list[Sheet] = field(default_factory=list)
+    quotes: list[Sheet] = field(default_factory=list)
+    claims: list[Sheet] = field(default_factory=list)
+    actor_index: list[Sheet] = field(default_factory=list)
+    source_index: list[Sheet] = field(default_factory=list)
+    timeline_paged: bool = False
+    quotes_paged: bool = False
+    claims_paged: bool = False
+    actors_paged: bool = False
+    sources_paged: bool = False
 
     def __post_init__(self) -> None:
         for source in self.dossier.sources:
             self.regions[source.id] = self._regions(source)
         self.quotes_by_event = _group((q for q in self.dossier.quotes if q.event), lambda q: q.event.id)
+        self.paginate()
 
     def quotes_at(self, event: model.Event) -> list[model.Quote]:
         return self.quotes_by_event.get(event.id, [])
 
     # -- where records live --------------------------------------------------------------------------------------
-    @property
-    def paged_timeline(self) -> bool:
-        return len(self.dossier.events) > self.page_size
-
-    @property
-    def paged_quotes(self) -> bool:
-        return len(self.dossier.quotes) > self.page_size
-
-    def year_key(self, date: Edtf | None) -> str:
-        year = date.year if date else None
-        return f"{year:04d}" if year else "undated"
+    def paginate(self) -> None:
+        d, size = self.dossier, self.page_size
+        by_year = _ordered_groups(d.events, lambda e: _year(e.date))
+        self.timeline, self.timeline_paged = _sheets(by_year, size, TIMELINE, lambda n, key: f"timeline/{key}.md")
+        by_year = _ordered_groups(d.quotes, lambda q: _year(q.date))
+        self.quotes, self.quotes_paged = _sheets(by_year, size, QUOTES, lambda n, key: f"quotes/{key}.md")
+        claims = sorted(d.claims, key=lambda c: (c.subject.name.casefold(), c.subject.id))
+        by_subject = _ordered_groups(claims, lambda c: c.subject.id)
+        self.claims, self.claims_paged = _sheets(by_subject, size, CLAIMS, lambda n, key: f"claims/{n}.md")
+        actors = sorted(d.actors, key=lambda a: (ACTOR_KIND_ORDER.index(a.kind), a.name.casefold(), a.id))
+        by_kind = _ordered_groups(actors, lambda a: a.kind)
+        self.actor_index, self.actors_paged = _sheets(by_kind, size, ACTORS, lambda n, key: f"actors/_{n}.md")
+        sources = sorted(d.sources, key=lambda s: (s.title.casefold(), s.id))
+        self.source_index, self.sources_paged = _sheets(
+            [("", sources)], size, SOURCES, lambda n, key: f"sources/_{n}.md"
+        )
+        for sheets in (self.timeline, self.quotes, self.claims):
+            for sheet in sheets:
+                for record in sheet.records:
+                    self.sheet_of[(record.record_kind, record.id)] = sheet.uri
 
     def page_of(self, record: model.Record) -> str:
-        match record:
-            case model.Actor():
-                return f"actors/{record.id}.md"
-            case model.Source():
-                return f"sources/{record.id}.md"
-            case model.Event():
-                return f"timeline/{self.year_key(record.date)}.md" if self.paged_timeline else TIMELINE
-            case model.Quote():
-                return f"quotes/{self.year_key(record.date)}.md" if self.paged_quotes else QUOTES
-            case model.Claim():
-                return CLAIMS
-        raise TypeError(record)  # pragma: no cover
+        if isinstance(record, model.Actor):
+            return f"actors/{record.id}.md"
+        if isinstance(record, model.Source):
+            return f"sources/{record.id}.md"
+        return self.sheet_of[(record.record_kind, record.id)]
 
     def uri_of(self, record: model.Record) -> str:
         page = self.page_of(record)
@@ -165,11 +243,12 @@ class Renderer:
         *,
         lang: str | None = None,
         templates_dir: Path | None = None,
-        page_size: int = 500,
+        page_size: int = 200,
     ) -> None:
         self.dossier = dossier
         self.lang = lang or dossier.lang
         self.t = i18n.strings(self.lang)
+        page_size = max(1, page_size)
         self.site = Site(dossier, self.lang, page_size)
         self.env = _environment(templates_dir)
         self.env.globals.update(
@@ -236,46 +315,75 @@ class Renderer:
         front = yaml.safe_dump(dict(meta), allow_unicode=True, sort_keys=True, width=1000)
         return uri, f"---\n{front}---\n\n{body}\n"
 
+    def _sheet_index(self, uri: str, title: str, sheets: list[Sheet], label: Any) -> tuple[str, str]:
+        entries = [(sheet.uri, label(sheet), len(sheet.records)) for sheet in sheets]
+        return self._page(uri, "sheet_index.md.j2", {"title": title}, title=title, entries=entries)
+
     def pages(self) -> Pages:
-        d, t = self.dossier, self.t
+        d, t, site = self.dossier, self.t, self.site
         pages: list[tuple[str, str]] = []
-        events_by_page = _group(d.events, self.site.page_of) or {TIMELINE: []}
-        years = sorted(events_by_page)
-        if self.site.paged_timeline:
-            pages.append(self._page(TIMELINE, "timeline_index.md.j2", {"title": t["timeline"]}, pages=years))
-        for uri, events in events_by_page.items():
+
+        def span(sheet: Sheet) -> str:
+            first = t["undated"] if sheet.first == "undated" else sheet.first
+            last = t["undated"] if sheet.last == "undated" else sheet.last
+            return first if first == last else f"{first}–{last}"
+
+        def names(sheet: Sheet) -> str:
+            first, last = _list_label(sheet.records[0]), _list_label(sheet.records[-1])
+            return first if first == last else f"{first} – {last}"
+
+        if site.timeline_paged:
+            pages.append(self._sheet_index(TIMELINE, t["timeline"], site.timeline, span))
+        for sheet in site.timeline:
+            events = sheet.records
             tags = sorted({tag for e in events for tag in e.tags})
-            title = t["timeline"] if uri == TIMELINE else f"{t['timeline']}: {_year_title(uri, t)}"
+            title = f"{t['timeline']}: {span(sheet)}" if site.timeline_paged else t["timeline"]
             on_page = {a.id: a for e in events for a in e.participants}
             actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
             pages.append(
                 self._page(
-                    uri, "timeline.md.j2", {"title": title, "tags": tags},
+                    sheet.uri, "timeline.md.j2", {"title": title, "tags": tags},
                     title=title, calendar=_calendar(events), filter_actors=actors, filter_tags=tags,
                 )
             )  # fmt: skip
-        pages.append(self._page(ACTORS, "actors_index.md.j2", {"title": t["actors"]}))
+        if site.actors_paged:
+            pages.append(self._sheet_index(ACTORS, t["actors"], site.actor_index, names))
+        for sheet in site.actor_index:
+            title = f"{t['actors']}: {names(sheet)}" if site.actors_paged else t["actors"]
+            pages.append(
+                self._page(sheet.uri, "actors_index.md.j2", {"title": title}, title=title, groups=sheet.groups)
+            )
         for actor in d.actors:
             meta = {"title": actor.name, "tags": list(actor.tags)}
             pages.append(self._page(f"actors/{actor.id}.md", "actor.md.j2", meta, actor=actor, links=d.links(actor)))
-        quotes_by_page = _group(d.quotes, self.site.page_of) or {QUOTES: []}
-        if self.site.paged_quotes:
-            pages.append(self._page(QUOTES, "quotes_index.md.j2", {"title": t["quotes"]}, pages=sorted(quotes_by_page)))
-        for uri, quotes in quotes_by_page.items():
-            title = t["quotes"] if uri == QUOTES else f"{t['quotes']}: {_year_title(uri, t)}"
+        if site.quotes_paged:
+            pages.append(self._sheet_index(QUOTES, t["quotes"], site.quotes, span))
+        for sheet in site.quotes:
+            quotes = sheet.records
+            title = f"{t['quotes']}: {span(sheet)}" if site.quotes_paged else t["quotes"]
             speakers = _group(quotes, lambda q: q.speaker.id)
+            by_speaker = sorted(speakers.values(), key=_speaker_key)
             pages.append(
                 self._page(
-                    uri,
-                    "quotes.md.j2",
-                    {"title": title},
-                    title=title,
-                    quotes=quotes,
-                    by_speaker=sorted(speakers.values(), key=_speaker_key),
+                    sheet.uri, "quotes.md.j2", {"title": title}, title=title, quotes=quotes, by_speaker=by_speaker
                 )
             )
-        pages.append(self._page(CLAIMS, "claims.md.j2", {"title": t["claims"]}, subjects=self._claims_by_subject()))
-        pages.append(self._page(SOURCES, "sources_index.md.j2", {"title": t["sources"]}, coverage=self.coverage))
+        if site.claims_paged:
+            pages.append(self._sheet_index(CLAIMS, t["claims"], site.claims, names))
+        for sheet in site.claims:
+            title = f"{t['claims']}: {names(sheet)}" if site.claims_paged else t["claims"]
+            subjects = self._claims_by_subject(sheet.records)
+            pages.append(self._page(sheet.uri, "claims.md.j2", {"title": title}, title=title, subjects=subjects))
+        if site.sources_paged:
+            pages.append(self._sheet_index(SOURCES, t["sources"], site.source_index, names))
+        for sheet in site.source_index:
+            title = f"{t['sources']}: {names(sheet)}" if site.sources_paged else t["sources"]
+            pages.append(
+                self._page(
+                    sheet.uri, "sources_index.md.j2", {"title": title},
+                    title=title, sources=sheet.records, coverage=self.coverage,
+                )
+            )  # fmt: skip
         for source in d.sources:
             pages.append(
                 self._page(
@@ -312,9 +420,9 @@ class Renderer:
 
         return sorted(d.actors, key=weight)[:8]
 
-    def _claims_by_subject(self) -> list[tuple[model.Actor, list[list[model.Claim]]]]:
+    def _claims_by_subject(self, claims: list[model.Claim]) -> list[tuple[model.Actor, list[list[model.Claim]]]]:
         """Claims grouped by subject, and within a subject by topic (a topic's claims are compared side by side)."""
-        by_subject = _group(self.dossier.claims, lambda c: c.subject.id)
+        by_subject = _group(claims, lambda c: c.subject.id)
         result = []
         for claims in sorted(by_subject.values(), key=lambda cs: cs[0].subject.name.casefold()):
             topics = _group(claims, lambda c: c.topic or f"\0{c.id}")
@@ -352,6 +460,26 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
+def _list_label(record: model.Record) -> str:
+    """What a record is listed by on a list page: a claim by its subject, the rest by name or title."""
+    if isinstance(record, model.Claim):
+        return record.subject.name
+    if isinstance(record, model.Actor):
+        return record.name
+    if isinstance(record, model.Source | model.Event):
+        return record.title
+    return record.id
+
+
+def _year(date: Edtf | None) -> str:
+    return f"{date.year:04d}" if date and date.year else "undated"
+
+
+def _ordered_groups(records: Iterable[Any], key: Any) -> list[tuple[str, list[Any]]]:
+    """Records (already in order) grouped by ``key``, groups in order of first appearance."""
+    return list(_group(records, key).items())
+
+
 def _group(records: Iterable[Any], key: Any) -> dict[str, list[Any]]:
     groups: dict[str, list[Any]] = defaultdict(list)
     for record in records:
@@ -373,11 +501,6 @@ def _speaker_key(quotes: list[model.Quote]) -> tuple[str, str]:
     return (quotes[0].speaker.name.casefold(), quotes[0].speaker.id)
 
 
-def _year_title(uri: str, t: Mapping[str, str]) -> str:
-    name = posixpath.splitext(posixpath.basename(uri))[0]
-    return t["undated"] if name == "undated" else name
-
-
 def _check_uri(uri: str) -> None:
     """Every generated path stays inside the output folder (ids are checked already; this is the last guard)."""
     normal = posixpath.normpath(uri)
@@ -386,7 +509,7 @@ def _check_uri(uri: str) -> None:
 
 
 def render(
-    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = 500
+    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = 200
 ) -> Pages:
     """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
     return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()

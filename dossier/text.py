@@ -20,29 +20,37 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StoredText:
-    """A source's text with a normalised copy, and a map from normalised offsets back to the original."""
+    """A source's text with a normalised copy, and a map from normalised offsets back to the original.
 
-    original: str
+    Normalising only collapses whitespace runs to one space and straightens quotes (one character for one), so
+    the map is the list of whitespace runs: built with regular expressions, not a Python loop per character.
+    """
+
+    original: str  # NFC
     normal: str
-    offsets: tuple[int, ...]  # offsets[i] = index in original of normal[i]
+    lead: int  # whitespace characters stripped from the start
+    run_starts: tuple[int, ...]  # for each whitespace run, its index in the (unstripped) normalised text
+    run_extra: tuple[int, ...]  # characters removed by collapsing the runs before it (cumulative)
 
     @classmethod
     def of(cls, original: str) -> StoredText:
         text = unicodedata.normalize("NFC", original)
-        normal: list[str] = []
-        offsets: list[int] = []
-        pending_space = False
-        for index, char in enumerate(text):
-            if char.isspace():
-                pending_space = bool(normal)
-                continue
-            if pending_space:
-                normal.append(" ")
-                offsets.append(index - 1)
-                pending_space = False
-            normal.append(char.translate(_QUOTES))
-            offsets.append(index)
-        return cls(original=text, normal="".join(normal), offsets=tuple(offsets))
+        starts: list[int] = []
+        extra: list[int] = [0]
+        removed = 0
+        for match in _SPACE.finditer(text):
+            starts.append(match.start() - removed)
+            removed += match.end() - match.start() - 1
+            extra.append(removed)
+        collapsed = _SPACE.sub(" ", text).translate(_QUOTES)
+        normal = collapsed.strip()
+        lead = len(collapsed) - len(collapsed.lstrip())
+        return cls(original=text, normal=normal, lead=lead, run_starts=tuple(starts), run_extra=tuple(extra))
+
+    def _original_index(self, index: int) -> int:
+        """Where the character at ``index`` of :attr:`normal` is in :attr:`original`."""
+        collapsed = index + self.lead
+        return collapsed + self.run_extra[bisect.bisect_left(self.run_starts, collapsed)]
 
     def find(self, passage: str, prefix: str | None = None, suffix: str | None = None) -> tuple[int, int] | None:
         """The (start, end) of ``passage`` in the original text, honouring prefix and suffix; None if absent."""
@@ -51,12 +59,15 @@ class StoredText:
         after = normalise(suffix) if suffix else ""
         if not needle:
             return None
-        start = self.normal.find(needle)
+        normal = self.normal
+        start = normal.find(needle)
         while start != -1:
             end = start + len(needle)
-            if self.normal[:start].rstrip().endswith(before) and self.normal[end:].lstrip().startswith(after):
-                return self.offsets[start], self.offsets[end - 1] + 1
-            start = self.normal.find(needle, start + 1)
+            if (not before or normal[max(0, start - len(before) - 1) : start].rstrip().endswith(before)) and (
+                not after or normal[end : end + len(after) + 1].lstrip().startswith(after)
+            ):
+                return self._original_index(start), self._original_index(end - 1) + 1
+            start = normal.find(needle, start + 1)
         return None
 
     def closest(self, passage: str) -> str:

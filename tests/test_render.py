@@ -129,11 +129,37 @@ def test_english_interface_strings(tmp_path: Path) -> None:
     assert "**Date:** 3 September 2025 (in the source's words: «mercoledì»)" in pages["timeline/index.md"]
 
 
+def _with_2024(tmp_path: Path) -> Path:
+    data = _tiny(tmp_path)
+    (data / "events/prima.yml").write_text(
+        "title: Prima\ndate: 2024~\nsources:\n  - source: fonte\n    passage: Ultima frase\n", encoding="utf-8"
+    )
+    (data / "quotes/prima.yml").write_text(
+        "speaker: luisa\nevent: prima\ntext: prima\nform: paraphrase\nsources:\n  - source: fonte\n"
+        "    passage: non citata\n",
+        encoding="utf-8",
+    )
+    return data
+
+
 def test_timeline_is_paged_by_year_beyond_page_size(tmp_path: Path) -> None:
-    pages = render(load(_tiny(tmp_path)), page_size=0)
-    assert "timeline/2025.md" in pages
-    assert "(2025.md)" in pages["timeline/index.md"]
+    pages = render(load(_with_2024(tmp_path)), page_size=1)
+    assert {"timeline/2024.md", "timeline/2025.md"} <= set(pages)
+    assert "- [2024](2024.md) (1)\n- [2025](2025.md) (1)\n" in pages["timeline/index.md"]
     assert "../timeline/2025.md#saluto" in pages["actors/mario.md"]
+    assert "# Cronologia: 2024" in pages["timeline/2024.md"]
+
+
+def test_every_list_page_is_bounded(tmp_path: Path) -> None:
+    pages = render(load(_with_2024(tmp_path)), page_size=1)
+    assert "- [2024](2024.md) (1)\n- [2025](2025.md) (1)\n" in pages["quotes/index.md"]
+    assert "../quotes/2025.md#ciao" in pages["timeline/2025.md"]
+    assert (
+        "- [Mario &lt;b&gt;Rossi&lt;/b&gt;](1.md) (1)\n- [Mario &lt;b&gt;Rossi&lt;/b&gt;](2.md) (1)\n"
+        in (pages["claims/index.md"])
+    )
+    assert "- [Luisa](_1.md) (1)\n- [Mario &lt;b&gt;Rossi&lt;/b&gt;](_2.md) (1)\n" in pages["actors/index.md"]
+    assert "#_person" in pages["actors/_1.md"]
 
 
 def test_rendering_is_deterministic(tmp_path: Path) -> None:
@@ -160,10 +186,3 @@ def test_a_template_mistake_is_loud_and_located(tmp_path: Path) -> None:
         "template actor.md.j2:3: UndefinedError: 'dossier.model.Actor object' has no attribute 'nmae' "
         "(rendering actors/luisa.md)"
     )
-
-
-def test_quotes_are_paged_by_year_beyond_page_size(tmp_path: Path) -> None:
-    pages = render(load(_tiny(tmp_path)), page_size=0)
-    assert "quotes/2025.md" in pages
-    assert "(2025.md)" in pages["quotes/index.md"]
-    assert "../quotes/2025.md#ciao" in pages["timeline/2025.md"]
