@@ -10,6 +10,7 @@ This loader reads libyaml's *event stream* instead (the C parser where installed
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # YAML also breaks lines at U+2028/U+2029, which editors do not show: every later line number would be off.
 _SEPARATORS = re.compile("[\u2028\u2029]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # as YAML counts lines
+# Byte-order marks of the encodings refused by name; UTF-32's first, since UTF-16's little-endian mark begins it.
+_WIDE_ENCODINGS = (("UTF-32", (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")), ("UTF-16", (b"\xff\xfe", b"\xfe\xff")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,11 @@ def _describe(char: str) -> str:
 
 
 def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError(
-            [Problem(path=path, line=1, column=1, code="encoding", message="file is UTF-16: save it as UTF-8")]
-        )
+    for name, marks in _WIDE_ENCODINGS:
+        if raw.startswith(marks):
+            raise LoadError(
+                [Problem(path=path, line=1, column=1, code="encoding", message=f"file is {name}: save it as UTF-8")]
+            )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -281,7 +285,10 @@ def _build(text: str, path: str) -> Document:
 def read(file_path: Path, shown_as: str) -> Document:
     """Read and parse a file; every failure, I/O included, becomes a :class:`LoadError`."""
     try:
-        size = file_path.stat().st_size
+        status = file_path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block the read, or never end
+            raise LoadError([Problem(path=shown_as, code="unreadable", message="cannot read file: not a regular file")])
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise _too_large(size, shown_as)  # refused without reading it
         raw = file_path.read_bytes()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -29,15 +30,23 @@ from dossier.text import StoredText
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 IGNORED = (".", "_")  # hidden files and folders, and `_drafts`-style folders
 README_NAMES = ("README.md", "README.txt", "README")
+# Actors and sources get a page each, `actors/<id>.md`: `index` would be the page listing them all.
+RESERVED_IDS = {"actor": ("index",), "source": ("index",)}
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """``path`` as shown in messages: relative to ``base`` (default: the current directory) when inside it."""
     base = base or Path.cwd()
     # Symbolic links are not followed first, so a linked file is shown where the editor put it.
-    for absolute, folder in ((Path(os.path.abspath(path)), os.path.abspath(base)), (path.resolve(), base.resolve())):
-        if absolute.is_relative_to(folder):
-            return absolute.relative_to(folder).as_posix()
+    absolute, folder = Path(os.path.abspath(path)), Path(os.path.abspath(base))
+    if absolute.is_relative_to(folder):
+        return absolute.relative_to(folder).as_posix()
+    try:
+        absolute, folder = path.resolve(), base.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        return path.as_posix()
+    if absolute.is_relative_to(folder):
+        return absolute.relative_to(folder).as_posix()
     return path.as_posix()
 
 
@@ -199,6 +208,11 @@ class _Run:
                     )
                 )  # fmt: skip
                 continue
+            if not _inside(entry, self.data_dir):
+                self.problems.append(
+                    Problem(path=self.show(entry), code="symlink", message="links to a folder outside the data folder")
+                )
+                continue
             kind = schema.KINDS[entry.name][0]
             yield from self._discover_kind(entry, kind, seen)
 
@@ -213,12 +227,9 @@ class _Run:
             if kind == "source" and suffix == "txt":
                 continue  # stored texts, read when a source names them
             if not dot or suffix not in ("yml", "yaml") or path.is_dir():
+                what = "a folder, not a record" if path.is_dir() else "not a record"
                 self.problems.append(
-                    Problem(
-                        path=self.show(path),
-                        code="stray-file",
-                        message="not a record: records are .yml files",
-                    )
+                    Problem(path=self.show(path), code="stray-file", message=f"{what}: records are .yml files")
                 )
                 continue
             if not schema.ID_RE.match(stem) or len(stem) > 80:
@@ -238,6 +249,14 @@ class _Run:
                         message="links to a file outside the data folder",
                     )
                 )
+                continue
+            if stem in RESERVED_IDS.get(kind, ()):
+                self.problems.append(
+                    Problem(
+                        path=self.show(path), code="reserved-id", kind=kind, id=stem,
+                        message=f"'{stem}' is reserved for the page listing every {kind}: choose another file name",
+                    )
+                )  # fmt: skip
                 continue
             key = (kind, stem)
             if key in seen:
@@ -310,7 +329,10 @@ class _Run:
         try:
             if not _inside(path, self.data_dir):
                 raise OSError("it lies outside the data folder")
-            if path.stat().st_size > MAX_TEXT_BYTES:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+                raise OSError("it is not a regular file")  # a FIFO or device would block the read, or never end
+            if status.st_size > MAX_TEXT_BYTES:
                 raise OSError(f"it is larger than {MAX_TEXT_BYTES:,} bytes")
             raw = path.read_bytes()
             text = raw.decode("utf-8").removeprefix("\ufeff")

@@ -58,7 +58,10 @@ def _edtf(value: str) -> str:
 def _url(value: str) -> str:
     if _INVISIBLE.search(value) or any(ch.isspace() or ord(ch) < 32 for ch in value):
         raise ValueError("a URL must not contain spaces, control or invisible characters")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # 'Invalid IPv6 URL', and netlocs that NFKC normalisation would change
+        raise ValueError(f"'{value}' is not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise ValueError(f"'{value}' is not an http(s) URL")
     if not parts.hostname:

@@ -504,7 +504,7 @@ def test_stray_files_and_unknown_folders(problems: Problems) -> None:
     ) == [
         "data/actor: unexpected folder 'actor' (did you mean 'actors'?); records go in: "
         "actors, sources, events, quotes, claims",
-        "data/actors/folder.yml: not a record: records are .yml files",
+        "data/actors/folder.yml: a folder, not a record: records are .yml files",
         "data/actors/notes.md: not a record: records are .yml files",
         "data/misc: unexpected folder 'misc'; records go in: actors, sources, events, quotes, claims",
         "data/notes.md: unexpected file 'notes.md'; records go in: actors, sources, events, quotes, claims",
