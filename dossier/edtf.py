@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -39,7 +40,7 @@ class Date:
     @property
     def latest(self) -> dt.date:
         month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, month, self.day or _days_in(self.year, month))
 
     def iso(self) -> str:
         text = f"{self.year:04d}"
@@ -90,7 +91,7 @@ def _parse_date(text: str) -> Date:
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"'{text}': there is no month {month}")
     if day is not None and month is not None:
-        last = calendar.monthrange(year, month)[1]
+        last = _days_in(year, month)
         if not 1 <= day <= last:
             raise ValueError(f"'{text}': {calendar.month_name[month]} {year} has no day {day} (it has {last} days)")
     qualifier = match["q"] or ""
@@ -103,6 +104,13 @@ def _parse_date(text: str) -> Date:
     )
 
 
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Edtf:
     """Parse an EDTF string, or raise ``ValueError`` with a message fit for an editor."""
     text = text.strip()

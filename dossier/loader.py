@@ -105,6 +105,8 @@ def _decode(raw: bytes, path: str) -> str:
 
 
 def _check_characters(text: str, path: str) -> None:
+    if _FORBIDDEN.search(text) is None and _SEPARATORS.search(text) is None:
+        return  # the common case: one pass over the text, in C
     problems = []
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         match = _FORBIDDEN.search(line)
@@ -162,7 +164,24 @@ def parse(raw: bytes, path: str) -> Document:
         raise LoadError([_syntax_problem(exc, path, text)]) from None
 
 
+class _Open:
+    """A mapping or list being built, with what the next event attaches to."""
+
+    __slots__ = ("container", "is_map", "key", "loc", "seen")
+
+    def __init__(self, container: Any, loc: Loc) -> None:
+        self.container = container
+        self.is_map = type(container) is dict
+        self.loc = loc
+        self.key: Any = _NO_KEY  # in a mapping: the pending key, _NO_KEY before a key, None after a refused one
+        self.seen: dict[str, int] = {}  # key -> line, to name both lines of a duplicate
+
+
+_NO_KEY = object()
+
+
 def _build(text: str, path: str) -> Document:
+    """The event loop: runs once per YAML event of every file, so it is kept tight."""
     values: dict[Loc, Position] = {}
     keys: dict[Loc, Position] = {}
     problems: list[Problem] = []
@@ -170,43 +189,43 @@ def _build(text: str, path: str) -> Document:
     def problem(mark: Any, message: str, code: str) -> None:
         problems.append(Problem(path=path, line=mark.line + 1, column=mark.column + 1, code=code, message=message))
 
-    # Each open container: (value, loc, pending key or None, positions of keys seen so far)
-    stack: list[tuple[Any, Loc, list[Any], dict[str, int]]] = []
+    stack: list[_Open] = []
     root: Any = None
     documents = 0
 
     def attach(value: Any, mark: Any) -> Loc | None:
-        """Attach a finished value to its parent; returns its loc, or None for a mapping key."""
+        """Attach a finished value to its parent; returns its loc, or None when it is a mapping's key."""
         nonlocal root
+        position = (mark.line + 1, mark.column + 1)
         if not stack:
             root = value
-            values[()] = (mark.line + 1, mark.column + 1)
+            values[()] = position
             return ()
-        parent, loc, pending, seen = stack[-1]
-        if isinstance(parent, list):
-            child: Loc = (*loc, len(parent))
-            parent.append(value)
-            values[child] = (mark.line + 1, mark.column + 1)
+        top = stack[-1]
+        if not top.is_map:
+            child: Loc = (*top.loc, len(top.container))
+            top.container.append(value)
+            values[child] = position
             return child
-        if not pending:  # this value is a key
-            if not isinstance(value, str):
+        name = top.key
+        if name is _NO_KEY:  # this value is a key
+            if type(value) is not str:
                 problem(mark, "a key must be a plain word, not a list or mapping", "yaml-key")
-                pending.append(None)
-                return None
-            if value in seen:
-                problem(mark, f"duplicate key '{value}' (first given at line {seen[value]})", "duplicate-key")
-                pending.append(None)
+                top.key = None
+            elif value in top.seen:
+                problem(mark, f"duplicate key '{value}' (first given at line {top.seen[value]})", "duplicate-key")
+                top.key = None
             else:
-                seen[value] = mark.line + 1
-                pending.append(value)
-                keys[(*loc, value)] = (mark.line + 1, mark.column + 1)
+                top.seen[value] = position[0]
+                top.key = value
+                keys[(*top.loc, value)] = position
             return None
-        name = pending.pop()
+        top.key = _NO_KEY
         if name is None:
             return None
-        child = (*loc, name)
-        parent[name] = value
-        values[child] = (mark.line + 1, mark.column + 1)
+        child = (*top.loc, name)
+        top.container[name] = value
+        values[child] = position
         return child
 
     def refuse_decoration(event: Any) -> bool:
@@ -218,39 +237,53 @@ def _build(text: str, path: str) -> Document:
             return True
         return False
 
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.ScalarEvent):
-            if refuse_decoration(event):
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    document_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    forbidden = _FORBIDDEN.search
+    parser = _Loader(text)
+    get_event = parser.get_event
+    try:
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is scalar:
+                if event.anchor is not None or event.tag is not None:
+                    refuse_decoration(event)
+                    attach("", event.start_mark)
+                    continue
+                value: Any = event.value
+                style = event.style
+                if not style and value == "":  # plain style: None from PyYAML, "" from libyaml
+                    value = None  # `field:` with nothing after it
+                elif style == '"' and (bad := forbidden(value)) is not None:
+                    # Only escapes in double quotes can make these: the raw text was checked already.
+                    message = f"control character {_describe(bad.group())} is not allowed"
+                    problem(event.start_mark, message, "control-character")
+                attach(value, event.start_mark)
+            elif kind is mapping_end or kind is sequence_end:
+                stack.pop()
+            elif kind is mapping_start or kind is sequence_start:
+                refuse_decoration(event)
+                if len(stack) >= MAX_DEPTH:
+                    problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                    raise LoadError(problems)
+                container: Any = {} if kind is mapping_start else []
+                loc = attach(container, event.start_mark)
+                stack.append(_Open(container, loc if loc is not None else ("?",)))
+            elif kind is alias:
+                problem(event.start_mark, "aliases (*) are not allowed: write the value out", "yaml-alias")
                 attach("", event.start_mark)
-                continue
-            value: Any = event.value
-            if value == "" and not event.style:  # plain style: None from PyYAML, "" from libyaml
-                value = None  # `field:` with nothing after it
-            elif (bad := _FORBIDDEN.search(value)) is not None:
-                problem(
-                    event.start_mark,
-                    f"control character {_describe(bad.group())} is not allowed",
-                    "control-character",
-                )
-            attach(value, event.start_mark)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            refuse_decoration(event)
-            if len(stack) >= MAX_DEPTH:
-                problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
-                raise LoadError(problems)
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            loc = attach(container, event.start_mark)
-            stack.append((container, loc if loc is not None else ("?",), [], {}))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-        elif isinstance(event, yaml.AliasEvent):
-            problem(event.start_mark, "aliases (*) are not allowed: write the value out", "yaml-alias")
-            attach("", event.start_mark)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                problem(event.start_mark, "only one YAML document per file (remove the '---')", "yaml-documents")
+            elif kind is document_start:
+                documents += 1
+                if documents > 1:
+                    problem(event.start_mark, "only one YAML document per file (remove the '---')", "yaml-documents")
+                    break
+            elif kind is stream_end or event is None:
                 break
+    finally:
+        parser.dispose()
     if problems:
         raise LoadError(problems)
     if root is None:

@@ -1,0 +1,140 @@
+"""Smoke tests of the benchmark scripts: scripts/synth.py writes a valid, deterministic dossier that MkDocs builds,
+and scripts/bench.py measures it. No figure is asserted: only that every step runs and reports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dossier.resolve import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def synth(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(
+        [sys.executable, str(SCRIPTS / "synth.py"), "--size", "S", "--seed", "1", "--out", str(out), *extra], ROOT
+    )
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "s"
+    result = synth(out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_synth_writes_a_complete_project(project: Path) -> None:
+    assert (project / "mkdocs.yml").is_file()
+    assert "<!-- material/tags -->" in (project / "docs/tags.md").read_text(encoding="utf-8")
+    assert (project / "docs/index.md").is_file()
+    data = project / "data"
+    assert len(list((data / "actors").glob("*.yml"))) == 50
+    assert len(list((data / "events").glob("*.yml"))) == 200
+    assert len(list((data / "quotes").glob("*.yml"))) == 300
+    assert len(list((data / "claims").glob("*.yml"))) == 60
+    assert len(list((data / "sources").glob("*.yml"))) == 20
+    assert list((data / "sources").glob("*.txt"))
+
+
+def test_synth_output_passes_dossier_check(project: Path) -> None:
+    result = run([sys.executable, "-m", "dossier", "check", "--data", "data"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout
+
+
+def test_synth_covers_what_the_dossier_supports(project: Path) -> None:
+    dossier = load(project / "data")
+    assert {a.kind for a in dossier.actors} == {"person", "organization", "country", "group"}
+    assert any(a.roles for a in dossier.actors) and any(a.relations for a in dossier.actors)
+    dates = [e.date for e in dossier.events]
+    singles = [d.start for d in dates if not d.interval and d.start]
+    assert {d.precision for d in singles} == {"year", "month", "day"}
+    assert any(d.approximate and not d.uncertain for d in singles)
+    assert any(d.uncertain and not d.approximate for d in singles)
+    assert any(d.approximate and d.uncertain for d in singles)
+    assert any(d.interval and d.start and d.end for d in dates)
+    assert any(d.open_start for d in dates) and any(d.open_end for d in dates)
+    assert any(d.interval and d.start is None and not d.open_start for d in dates)  # '/2025'
+    years = {d.year for d in dates}
+    assert max(y for y in years if y) - min(y for y in years if y) >= 30  # spread over decades
+    topics: dict[tuple[str, str], int] = {}
+    for claim in dossier.claims:
+        if claim.topic:
+            key = (claim.subject.id, claim.topic)
+            topics[key] = topics.get(key, 0) + 1
+    assert max(topics.values()) > 1  # some claims are compared side by side
+    verified = [c for q in dossier.quotes for c in q.citations if c.verified]
+    assert verified  # passages found in the stored texts
+    assert any(c.prefix for e in dossier.events for c in e.citations) or any(
+        c.prefix for q in dossier.quotes for c in q.citations
+    )
+
+
+def test_synth_is_deterministic(project: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = synth(again)
+    assert result.returncode == 0, result.stderr
+    assert tree(again) == tree(project)
+
+
+def test_synth_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = synth(tmp_path)
+    assert result.returncode != 0
+    assert "not empty" in result.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_synth_output_builds_strict(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], project)
+    assert result.returncode == 0, result.stderr
+    assert (site / "timeline/index.html").is_file()
+    assert (site / "search/search_index.json").is_file()
+
+
+def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = run(
+        [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "S", "--runs", "1", "--edits", "1", "--json", str(out)],
+        ROOT,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| generation (in-process) |" in result.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {"platform", "cpus", "python", "mkdocs", "mkdocs_material"} <= set(report["machine"])
+    (figures,) = report["results"]
+    expected = {
+        "size", "actors", "events", "quotes", "claims", "sources", "check_s", "load_s", "render_s", "generation_s",
+        "build_s", "build_peak_mb", "render_cli_s", "baseline_s", "baseline_peak_mb", "ratio_build_baseline",
+        "ratio_generation_build", "site_bytes", "page_median_bytes", "page_max_bytes", "search_index_bytes",
+        "serve_startup_s", "preview_s", "preview_samples_s",
+    }  # fmt: skip
+    assert expected <= set(figures)
+    assert figures["size"] == "S"
+    assert figures["events"] == 200
+    assert len(figures["preview_samples_s"]) == 1
+    assert all(figures[k] > 0 for k in ("check_s", "generation_s", "build_s", "baseline_s", "preview_s"))
