@@ -27,6 +27,7 @@ from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
 from dossier.resolve import load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
+REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
 
 
 class DossierConfig(Config):  # type: ignore[no-untyped-call]
@@ -67,6 +68,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         except RenderError as exc:
             log.error(str(exc))
             raise Abort("dossier: a template failed; the site was not built") from None
+        for extension in REQUIRED_EXTENSIONS:  # the generated Markdown is written for these
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in target:

@@ -7,6 +7,7 @@ Templates are Jinja2, packaged with ``dossier`` and overridable from a project f
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -32,6 +33,8 @@ SOURCES = "sources/index.md"
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
 ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
+# Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
+NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 ACTOR_KIND_ORDER = ("person", "organization", "country", "group")
 
@@ -294,7 +297,7 @@ class Renderer:
             target_uri = target if isinstance(target, str) else self.site.uri_of(target)
             path, _, fragment = target_uri.partition("#")
             fragment = anchor or fragment
-            relative = posixpath.relpath(path, posixpath.dirname(uri) or ".")
+            relative = _relative(path, posixpath.dirname(uri))
             return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
 
         def cite_href(citation: model.Citation) -> str:
@@ -317,7 +320,7 @@ class Renderer:
 
     def _sheet_index(self, uri: str, title: str, sheets: list[Sheet], label: Any) -> tuple[str, str]:
         entries = [(sheet.uri, label(sheet), len(sheet.records)) for sheet in sheets]
-        return self._page(uri, "sheet_index.md.j2", {"title": title}, title=title, entries=entries)
+        return self._page(uri, "sheet_index.md.j2", {"title": title, **NOT_SEARCHED}, title=title, entries=entries)
 
     def pages(self) -> Pages:
         d, t, site = self.dossier, self.t, self.site
@@ -351,7 +354,9 @@ class Renderer:
         for sheet in site.actor_index:
             title = f"{t['actors']}: {names(sheet)}" if site.actors_paged else t["actors"]
             pages.append(
-                self._page(sheet.uri, "actors_index.md.j2", {"title": title}, title=title, groups=sheet.groups)
+                self._page(
+                    sheet.uri, "actors_index.md.j2", {"title": title, **NOT_SEARCHED}, title=title, groups=sheet.groups
+                )
             )
         for actor in d.actors:
             meta = {"title": actor.name, "tags": list(actor.tags)}
@@ -380,7 +385,7 @@ class Renderer:
             title = f"{t['sources']}: {names(sheet)}" if site.sources_paged else t["sources"]
             pages.append(
                 self._page(
-                    sheet.uri, "sources_index.md.j2", {"title": title},
+                    sheet.uri, "sources_index.md.j2", {"title": title, **NOT_SEARCHED},
                     title=title, sources=sheet.records, coverage=self.coverage,
                 )
             )  # fmt: skip
@@ -398,7 +403,11 @@ class Renderer:
             )
         pages.append(
             self._page(
-                OVERVIEW, "overview.md.j2", {"title": t["overview"]}, key_actors=self._key_actors(), standalone=True
+                OVERVIEW,
+                "overview.md.j2",
+                {"title": t["overview"], **NOT_SEARCHED},
+                key_actors=self._key_actors(),
+                standalone=True,
             )
         )
         for uri, _ in pages:
@@ -469,6 +478,18 @@ def _list_label(record: model.Record) -> str:
     if isinstance(record, model.Source | model.Event):
         return record.title
     return record.id
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(path: str, start: str) -> str:
+    """``path`` relative to the folder ``start`` (both '/'-separated site paths); no file-system call."""
+    if not start:
+        return path
+    target, here = path.split("/"), start.split("/")
+    common = 0
+    while common < min(len(target) - 1, len(here)) and target[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + target[common:])
 
 
 def _year(date: Edtf | None) -> str:

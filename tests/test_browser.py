@@ -211,8 +211,8 @@ def test_quote_citation_opens_the_highlighted_passage(project: Path, recorder: R
     page = recorder.page
     recorder.goto(f"actors/{ACTOR}/")
     assert page.locator(f"h3[id='{QUOTE}']").count() == 1, f"the quote {QUOTE} is not on the page of {ACTOR}"
-    # The quote's list of sources is the first list after its heading.
-    link = page.locator(f"xpath=//h3[@id='{QUOTE}']/following-sibling::ul[1]//a[contains(@href, '#p-')]").first
+    # The quote's first source link after its heading.
+    link = page.locator(f"xpath=//h3[@id='{QUOTE}']/following::a[contains(@href, '#p-')][1]").first
     href = link.get_attribute("href") or ""
     assert re.search(rf"sources/{cited['source']}/#p-\d+$", href), href
     link.click()

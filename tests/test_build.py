@@ -128,3 +128,18 @@ def test_output_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         trees.append(tree_hash(project / out))
     assert trees[0] == trees[1] == trees[2]
     shutil.rmtree(project / "out-1")
+
+
+def test_the_plugin_enables_the_markdown_extensions_its_pages_need(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    del config["markdown_extensions"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site/timeline/index.html").read_text(encoding="utf-8")
+    assert 'id="incontro-putin-kim-diaoyutai"' in page  # attr_list
+    assert '<div class="dossier-citations">\n<p class="dossier-label">Fonti</p>\n<ul>' in page  # md_in_html
+    assert "{#" not in page and "markdown>" not in page
+    index = (project / "site/search/search_index.json").read_text(encoding="utf-8")
+    assert "dossier-label" not in index  # citations are kept out of the search index
