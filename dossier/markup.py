@@ -10,6 +10,7 @@ Generated pages are Markdown, so data is escaped on purpose, by context:
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ from markupsafe import escape
 
 # Python-Markdown's backslash-escapable characters, plus '|' (the tables extension adds it).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_PLAIN_URL = re.compile(r"[A-Za-z0-9/#._-]*")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 ALLOWED_TAGS = {
@@ -29,10 +31,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@functools.lru_cache(maxsize=16384)
 def md(text: object) -> str:
     """Text shown literally in any inline Markdown context: no markup, no HTML, no line breaks."""
-    value = _NEWLINES.sub(" ", str(text))
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = str(text)  # names, titles and dates repeat on many pages: cached
+    if "\n" in value or "\r" in value:
+        value = _NEWLINES.sub(" ", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 
@@ -66,4 +72,6 @@ def rich(text: str) -> str:
 
 def md_url(url: str) -> str:
     """A link target safe inside Markdown's ``(...)``: spaces, parentheses and quotes are percent-encoded."""
+    if _PLAIN_URL.fullmatch(url):  # the links between generated pages: ids are already safe
+        return url
     return quote(url, safe="/#:.-_~%?=&@+,;")

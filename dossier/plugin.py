@@ -7,11 +7,13 @@ shadow a hand-written page), and under ``mkdocs serve`` watches the data folder.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -21,10 +23,11 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 
 from dossier.errors import DossierError
 from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
-from dossier.resolve import load
+from dossier.resolve import Cache, load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
@@ -41,10 +44,37 @@ class DossierConfig(Config):  # type: ignore[no-untyped-call]
     """At most this many records on one list page (timeline, quotes, claims, actor and source indexes)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """A generated page as MkDocs rendered it, kept between the rebuilds of `mkdocs serve`."""
+
+    key: str  # hash of the page's Markdown and of everything else its HTML depends on
+    content: str
+    toc: TableOfContents
+    anchors: frozenset[str]
+    links: tuple[tuple[str, dict[str, str]], ...]  # links to anchors of other pages, by their src_uri
+
+
+class _Serving:
+    """State that outlives one build under `mkdocs serve`: MkDocs reloads the plugin for every rebuild, not this
+    module. Records are re-read only when their file changed, and a generated page whose Markdown did not change
+    is not converted again (Python-Markdown is most of a large build)."""
+
+    active: ClassVar[bool] = False
+    records: ClassVar[Cache] = {}
+    rendered: ClassVar[dict[str, _Rendered]] = {}
+
+
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.renderer: Renderer | None = None
         self.pages: dict[str, str] = {}
+        self.fingerprint = ""
+        self.reused: dict[str, _Rendered] = {}
+        self.keys: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        _Serving.active = command == "serve"
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -54,7 +84,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         theme_lang = config.theme.get("language") if config.theme else None
         lang = self.config.lang or theme_lang or "it"
         try:
-            dossier = load(root / self.config.data_dir, lang=lang, base=root)
+            cache = _Serving.records if _Serving.active else None
+            dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache)
         except DossierError as exc:
             for problem in exc.problems:
                 log.error(str(problem))
@@ -103,14 +134,44 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         docs_dir = str(config.docs_dir)
         ours = [f for f in files if f.generated_by or f.src_dir == docs_dir]
         theirs = [f for f in files if not (f.generated_by or f.src_dir == docs_dir)]
-        return Files(sorted(ours, key=_walk_order) + theirs)
+        files = Files(sorted(ours, key=_walk_order) + theirs)
+        if _Serving.active:  # what a page's HTML depends on besides its Markdown: the other pages, the extensions
+            context = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls]
+            context.extend(f.src_uri for f in files.documentation_pages())
+            self.fingerprint = hashlib.sha256(repr(context).encode()).hexdigest()
+        return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if OVERVIEW_MARKER not in markdown or self.renderer is None:
+        uri = page.file.src_uri
+        if uri in self.pages:
+            if _Serving.active:
+                key = hashlib.sha256((self.fingerprint + markdown).encode()).hexdigest()
+                kept = _Serving.rendered.get(uri)
+                if kept is not None and kept.key == key:
+                    self.reused[uri] = kept
+                    return ""  # nothing to convert: on_page_content puts the kept HTML back
+                self.keys[uri] = key
             return markdown
-        if page.file.src_uri in self.pages:
-            return markdown
-        return markdown.replace(OVERVIEW_MARKER, self.renderer.overview(page.file.src_uri))
+        if OVERVIEW_MARKER in markdown and self.renderer is not None:
+            return markdown.replace(OVERVIEW_MARKER, self.renderer.overview(uri))
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        kept = self.reused.pop(uri, None)
+        if kept is not None:
+            page.toc = kept.toc
+            page.present_anchor_ids = set(kept.anchors)
+            page.links_to_anchors = {
+                target: dict(links) for src, links in kept.links if (target := files.get_file_from_path(src))
+            }
+            return kept.content
+        key = self.keys.pop(uri, None)
+        if key is not None:
+            links = tuple((target.src_uri, dict(a)) for target, a in (page.links_to_anchors or {}).items())
+            anchors = frozenset(page.present_anchor_ids or ())
+            _Serving.rendered[uri] = _Rendered(key=key, content=html, toc=page.toc, anchors=anchors, links=links)
+        return html
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self._root(config) / self.config.data_dir))

@@ -167,7 +167,8 @@ def _models_in(annotation: Any) -> Iterator[type[schema.Strict]]:
 class _Run:
     """One load of a data folder: holds the problems found so far."""
 
-    def __init__(self, data_dir: Path, base: Path | None) -> None:
+    def __init__(self, data_dir: Path, base: Path | None, cache: Cache | None = None) -> None:
+        self.cache = cache
         self.data_dir = data_dir
         self.base = base
         self.problems: list[Problem] = []
@@ -284,6 +285,10 @@ class _Run:
     # 2 + 3. load and validate ----------------------------------------------------------------------------------
     def load(self, kind: str, record_id: str, path: Path) -> None:
         shown = self.show(path)
+        key = _file_key(path, shown) if self.cache is not None else None
+        if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
+            self.loaded[kind][record_id] = hit
+            return
         try:
             doc = loader.read(path, shown)
         except loader.LoadError as exc:
@@ -319,6 +324,8 @@ class _Run:
                 self.partial.append(replace(record, raw=_partial(model_type, doc.data, errors)))
             return
         self.loaded[kind][record_id] = Loaded(kind=kind, id=record_id, doc=doc, raw=raw)
+        if key is not None and self.cache is not None:
+            self.cache[key] = self.loaded[kind][record_id]
 
     # 4. cross-checks -------------------------------------------------------------------------------------------
     def ref(self, record: Loaded, loc: tuple[str | int, ...], target: str | None, kind: str = "actor") -> None:
@@ -337,6 +344,10 @@ class _Run:
             return
         path = self.data_dir / "sources" / name
         loc = ("text_file",)
+        key = _file_key(path, self.show(path)) if self.cache is not None else None
+        if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
+            self.texts[record.id] = hit
+            return
         try:
             if not _inside(path, self.data_dir):
                 raise OSError("it lies outside the data folder")
@@ -368,6 +379,8 @@ class _Run:
             )
             return
         self.texts[record.id] = StoredText.of(text)
+        if key is not None and self.cache is not None:
+            self.cache[key] = self.texts[record.id]
 
     def citations(self, record: Loaded, loc: tuple[str | int, ...], citations: Iterable[schema.Citation]) -> None:
         for index, citation in enumerate(citations):
@@ -449,6 +462,17 @@ def _partial(model_type: type[schema.Strict], data: dict[str, Any], errors: Iter
     return model_type.model_construct(**fields)
 
 
+Cache = dict[tuple[str, int, int, int], Any]
+
+
+def _file_key(path: Path, shown: str) -> tuple[str, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # reported when the file is read
+    return (shown, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
@@ -463,10 +487,16 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def load(data_dir: Path | str, *, lang: str = "it", base: Path | None = None) -> model.Dossier:
-    """Load, validate and resolve a data folder; raise :class:`DossierError` with every problem found."""
+def load(
+    data_dir: Path | str, *, lang: str = "it", base: Path | None = None, cache: Cache | None = None
+) -> model.Dossier:
+    """Load, validate and resolve a data folder; raise :class:`DossierError` with every problem found.
+
+    ``cache``, a dict kept by the caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every
+    valid record by file identity (path, size, modification time), so an edit re-reads only the files it touched.
+    """
     with _no_cyclic_gc():
-        run = _Run(Path(data_dir), base)
+        run = _Run(Path(data_dir), base, cache)
         for kind, record_id, path in run.discover():
             run.load(kind, record_id, path)
         run.check()
