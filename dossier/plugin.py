@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from dossier.errors import DossierError
-from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
+from dossier.render import ASSETS, OVERVIEW_MARKER, PAGE_SIZE, Renderer, RenderError
 from dossier.resolve import Cache, load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -40,7 +40,7 @@ class DossierConfig(Config):  # type: ignore[no-untyped-call]
     """Language of the interface strings; default: `theme.language`, else 'it'."""
     templates = c.Optional(c.Type(str))
     """A folder of templates overriding the packaged ones, relative to mkdocs.yml."""
-    page_size = c.Type(int, default=200)
+    page_size = c.Type(int, default=PAGE_SIZE)
     """At most this many records on one list page (timeline, quotes, claims, actor and source indexes)."""
 
 

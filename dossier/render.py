@@ -32,6 +32,7 @@ CLAIMS = "claims/index.md"
 SOURCES = "sources/index.md"
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
+PAGE_SIZE = 200  # records on one list page, by default
 ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
@@ -246,7 +247,7 @@ class Renderer:
         *,
         lang: str | None = None,
         templates_dir: Path | None = None,
-        page_size: int = 200,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         self.dossier = dossier
         self.lang = lang or dossier.lang
@@ -530,10 +531,10 @@ def _check_uri(uri: str) -> None:
 
 
 def render(
-    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = 200
+    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = PAGE_SIZE
 ) -> Pages:
     """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
     return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
 
 
-__all__ = ["ASSETS", "OVERVIEW_MARKER", "Coverage", "Pages", "RenderError", "Renderer", "render"]
+__all__ = ["ASSETS", "OVERVIEW_MARKER", "PAGE_SIZE", "Coverage", "Pages", "RenderError", "Renderer", "render"]

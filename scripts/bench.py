@@ -211,11 +211,11 @@ def site_figures(site: Path) -> dict[str, Any]:
 # -- generation, in this process ---------------------------------------------------------------------------------
 def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any], Any, list[str]]:
     from dossier.project import load_project
-    from dossier.render import render
+    from dossier.render import PAGE_SIZE, render
     from dossier.resolve import load
 
     settings = load_project(config_file=project / "mkdocs.yml")
-    page_size = int(plugin_options(read_config(project / "mkdocs.yml")).get("page_size", 500))
+    page_size = int(plugin_options(read_config(project / "mkdocs.yml")).get("page_size", PAGE_SIZE))
     loads, renders, totals = [], [], []
     dossier, pages = None, {}
     for _ in range(runs):
@@ -286,13 +286,13 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
 
 def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
     """Start `mkdocs serve`, then time ``edits`` edits of an event title until the page shows the new title."""
-    from dossier.render import Renderer
+    from dossier.render import PAGE_SIZE, Renderer
 
     config = read_config(project / "mkdocs.yml")
     options = plugin_options(config)
     data_dir = project / str(options.get("data_dir", "data"))
     directory_urls = bool(config.get("use_directory_urls", True))
-    site = Renderer(dossier, page_size=int(options.get("page_size", 500))).site
+    site = Renderer(dossier, page_size=int(options.get("page_size", PAGE_SIZE))).site
     events = dossier.events
     chosen = [events[(i + 1) * len(events) // (edits + 1)] for i in range(edits)]
     port = free_port()
