@@ -1,0 +1,56 @@
+"""The bundled Beijing dossier: the editorial rules its issue sets, checked on the data itself."""
+
+from __future__ import annotations
+
+import functools
+
+from sitekit import ROOT
+
+from dossier.coverage import coverage
+from dossier.model import Dossier
+from dossier.resolve import load
+
+
+@functools.cache
+def bundled() -> Dossier:
+    return load(ROOT / "data")
+
+
+def test_every_citation_is_verified_against_the_stored_article() -> None:
+    for records in (bundled().actors, bundled().events, bundled().quotes, bundled().claims):
+        for record in records:
+            for citation in record.citations:
+                assert citation.verified, (record.id, citation.passage)
+
+
+def test_the_article_is_covered_entirely() -> None:
+    (source,) = bundled().sources
+    report = coverage(bundled(), source)
+    assert report is not None
+    assert (report.cited_count, report.total, report.uncited()) == (16, 16, [])
+
+
+def test_every_date_resolved_from_the_source_words_carries_a_note() -> None:
+    for record in (*bundled().events, *bundled().quotes, *bundled().claims):
+        if record.date_text:
+            assert record.notes, f"{record.record_kind} '{record.id}' resolves '{record.date_text}' with no note"
+
+
+def test_the_article_has_no_invented_metadata() -> None:
+    (source,) = bundled().sources
+    assert (source.url, source.author, source.publisher) == (None, None, None)
+    assert source.published is not None and source.published.start is not None
+    assert source.published.start.precision == "month"
+
+
+def test_a_reader_can_answer_the_article_questions() -> None:
+    text = {r.id: r for r in (*bundled().events, *bundled().quotes, *bundled().claims)}
+    thanks = text["incontro-putin-kim-diaoyutai"]
+    assert {a.id for a in thanks.participants} >= {"vladimir-putin", "kim-jong-un"}
+    assert thanks.date.text == "2025-09-03" and "Diaoyutai" in (thanks.place or "")
+    soldiers = text["soldati-nordcoreani-15mila"]
+    assert soldiers.according_to is not None and soldiers.according_to.id == "intelligence-sudcoreana"
+    assert soldiers.value is not None and soldiers.value.amount == "15000" and soldiers.value.approximate
+    trump = text["trump-cospirate-contro-stati-uniti"]
+    assert trump.speaker.id == "donald-trump" and [a.id for a in trump.addressed_to] == ["xi-jinping"]
+    assert trump.original is not None and trump.original.lang == "en"
