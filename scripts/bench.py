@@ -4,7 +4,7 @@
     python scripts/bench.py --sizes S --runs 1       # a quick run
     python scripts/bench.py --sizes bundled,M --json bench.json
 
-For each size (``bundled`` is this repository's own dossier; S, M and L are written by ``synth.py`` into a
+For each size (``bundled`` is this repository's own dossier; S, 10K, M and L are written by ``synth.py`` into a
 temporary folder) it measures, as the median of ``--runs`` runs:
 
 - ``dossier check``, as a command (wall time);
@@ -49,7 +49,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTH = Path(__file__).resolve().parent / "synth.py"
-SIZES = ("bundled", "S", "M", "L")
+SIZES = ("bundled", "S", "10K", "M", "L")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TIME = Path("/usr/bin/time")
 POLL = 0.05  # seconds between two requests of the preview page
@@ -501,7 +501,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="bundled,M,L", help="comma-separated: bundled, S, M, L")
+    parser.add_argument("--sizes", default="bundled,M,L", help="comma-separated: bundled, S, 10K, M, L")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported")
     parser.add_argument("--edits", type=int, default=3, help="edits timed for the preview latency")
     parser.add_argument("--seed", type=int, default=1)

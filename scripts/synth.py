@@ -27,6 +27,7 @@ from typing import Any
 
 SIZES: dict[str, dict[str, int]] = {
     "S": {"actors": 50, "events": 200, "quotes": 300, "claims": 60, "sources": 20},
+    "10K": {"actors": 550, "events": 2_700, "quotes": 5_400, "claims": 1_080, "sources": 270},  # 10,000 records
     "M": {"actors": 1_000, "events": 5_000, "quotes": 10_000, "claims": 2_000, "sources": 500},
     "L": {"actors": 2_000, "events": 10_000, "quotes": 20_000, "claims": 4_000, "sources": 1_000},
 }
