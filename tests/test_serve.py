@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).parent / "mkdocs"
-# Hand-written pages of the nav; while they are being written they may be missing: the copy gets a stub.
-HAND_WRITTEN = ("index.md", "metodo.md", "contribuire.md", "tags.md")
-STUB = "# {title}\n\nPagina provvisoria dei test.\n\n<!-- dossier:overview -->\n"
+from servekit import Serve
+from sitekit import copy_project
 
 EVENT = "incontro-putin-kim-diaoyutai"
 NEW_TITLE = "Putin e Kim alla Diaoyutai, titolo cambiato durante mkdocs serve"
@@ -37,101 +25,10 @@ STARTUP_TIMEOUT = 60
 REBUILD_TIMEOUT = 30
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def copy_project(root: Path) -> Path:
-    """mkdocs.yml, docs/ and data/ of the project in ``root``, with stubs for missing hand-written pages."""
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "data", root / "data")
-    if (ROOT / "docs").is_dir():
-        shutil.copytree(ROOT / "docs", root / "docs")
-    (root / "docs").mkdir(exist_ok=True)
-    for name in HAND_WRITTEN:
-        page = root / "docs" / name
-        if not page.exists():
-            page.write_text(STUB.format(title=Path(name).stem.capitalize()), encoding="utf-8")
-    return root
-
-
-class Server:
-    """A running `mkdocs serve`, its output collected line by line."""
-
-    def __init__(self, root: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self.process = subprocess.Popen(
-            [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-        self._reader = threading.Thread(target=self._read, name="mkdocs-serve-output", daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._lock:
-                self._lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        with self._lock:
-            return "\n".join(self._lines)
-
-    def get(self, path: str) -> str | None:
-        """The page's text, or None if the server does not answer (yet) or not with 200."""
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=5) as response:
-                if response.status != 200:
-                    return None
-                text: str = response.read().decode("utf-8")
-                return text
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return None
-
-    def wait_for(self, what: str, condition: Callable[[], bool], timeout: float) -> None:
-        """Poll ``condition`` until it holds; fail with the server's output when it does not, or the server died."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if condition():
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"mkdocs serve exited ({self.process.returncode}) waiting for {what}:\n{self.output}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out after {timeout} s waiting for {what}; mkdocs serve said:\n{self.output}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Ctrl-C, as a user would (mkdocs then removes its temporary site); killed if it does not stop."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, Serve]]:
     root = copy_project(tmp_path)
-    server = Server(root)
+    server = Serve(root)
     try:
         server.wait_for(f"{server.url} to answer", lambda: server.get("") is not None, STARTUP_TIMEOUT)
         yield root, server
@@ -162,7 +59,7 @@ def edit_yaml(path: Path, **values: str) -> dict[str, tuple[int, int]]:
     return where
 
 
-def test_serve_follows_data_edits_and_survives_bad_data(served: tuple[Path, Server]) -> None:
+def test_serve_follows_data_edits_and_survives_bad_data(served: tuple[Path, Serve]) -> None:
     root, server = served
     data = root / "data"
 

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sitekit import BIN, copy_project
+from servekit import Serve, fetch
+from sitekit import copy_project
 
 PAGE = "timeline/"
 BUILDING = "Building documentation..."
@@ -36,92 +32,13 @@ EDITED = 5
 TIMEOUT = 30
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def fetch(url: str, timeout: float = TIMEOUT) -> tuple[int, str] | None:
-    """(status, body) of a GET, or None when the server does not answer."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-class Server:
-    """`mkdocs serve` on a free port; every output line kept with the moment it was read."""
-
-    def __init__(self, root: Path) -> None:
-        self.url = f"http://127.0.0.1:{free_port()}/"
-        self._lines: list[tuple[float, str]] = []
-        self._lock = threading.Lock()
-        self.process = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--dev-addr", self.url[len("http://") : -1]],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-        self._reader = threading.Thread(target=self._read, name="mkdocs-serve-output", daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._lock:
-                self._lines.append((time.monotonic(), line.rstrip("\n")))
-
-    def lines(self, since: int = 0) -> list[tuple[float, str]]:
-        with self._lock:
-            return self._lines[since:]
-
-    @property
-    def mark(self) -> int:
-        """A position in the output: count or find lines printed after it."""
-        with self._lock:
-            return len(self._lines)
-
-    @property
-    def output(self) -> str:
-        return "\n".join(line for _, line in self.lines())
-
-    def count(self, text: str, since: int) -> int:
-        return sum(text in line for _, line in self.lines(since))
-
-    def wait_for(self, what: str, condition: Any, timeout: float = TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if self.process.poll() is not None:
-                pytest.fail(f"mkdocs serve exited ({self.process.returncode}) waiting for {what}:\n{self.output}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out after {timeout} s waiting for {what}; mkdocs serve said:\n{self.output}")
-            time.sleep(0.05)
+class Server(Serve):
+    def wait_for(self, what: str, condition: Any, timeout: float = TIMEOUT, every: float = 0.05) -> None:
+        super().wait_for(what, condition, timeout, every)
 
     def page_has(self, *texts: str) -> bool:
         answer = fetch(self.url + PAGE, timeout=5)
         return answer is not None and answer[0] == 200 and all(text in answer[1] for text in texts)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # Ctrl-C: mkdocs removes its temporary site and exits
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 class Poller(threading.Thread):
