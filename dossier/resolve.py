@@ -183,7 +183,7 @@ class _Run:
     def show(self, path: Path) -> str:
         text = str(path)
         if text.startswith(self.data_prefix):  # the common case, without a file-system call per record
-            return self.data_shown + "/" + Path(text[len(self.data_prefix) :]).as_posix()
+            return self.data_shown + "/" + text[len(self.data_prefix) :].replace(os.sep, "/")
         return display_path(path, self.base)
 
     def report(self, record: Loaded, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False) -> None:
