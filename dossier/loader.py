@@ -109,27 +109,15 @@ def _check_characters(text: str, path: str) -> None:
         return  # the common case: one pass over the text, in C
     problems = []
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        match = _FORBIDDEN.search(line)
-        if match:
-            problems.append(
-                Problem(
-                    path=path,
-                    line=number,
-                    column=match.start() + 1,
-                    code="control-character",
-                    message=f"control character {_describe(match.group())} is not allowed",
-                )
-            )
+        if match := _FORBIDDEN.search(line):
+            message = f"control character {_describe(match.group())} is not allowed"
         elif match := _SEPARATORS.search(line):
-            problems.append(
-                Problem(
-                    path=path,
-                    line=number,
-                    column=match.start() + 1,
-                    code="control-character",
-                    message=f"line separator {_describe(match.group())} is not allowed: use a normal line break",
-                )
-            )
+            message = f"line separator {_describe(match.group())} is not allowed: use a normal line break"
+        else:
+            continue
+        problems.append(
+            Problem(path=path, line=number, column=match.start() + 1, code="control-character", message=message)
+        )
     if problems:
         raise LoadError(problems)
 

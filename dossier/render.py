@@ -11,7 +11,7 @@ import functools
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,11 @@ def _pack(groups: list[tuple[str, list[Any]]], page_size: int) -> list[list[tupl
     return pages
 
 
-def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, index: str, name: Any) -> tuple[list[Sheet], bool]:
+def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, index: str, name: Any) -> list[Sheet]:
     """The sheets of a list: all on ``index`` when it fits, else one page per pack (``name(n, first key)``)."""
     total = sum(len(records) for _, records in groups)
     if total <= page_size:
-        return [Sheet(index, tuple((k, tuple(r)) for k, r in groups))], False
+        return [Sheet(index, tuple((k, tuple(r)) for k, r in groups))]
     sheets = []
     seen: set[str] = set()
     for number, pack in enumerate(_pack(groups, page_size), start=1):
@@ -125,7 +125,12 @@ def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, index: str, nam
             uri = uri.removesuffix(".md") + f"-{number}.md"
         seen.add(uri)
         sheets.append(Sheet(uri, tuple(pack)))
-    return sheets, True
+    return sheets
+
+
+def _paged(sheets: list[Sheet]) -> bool:
+    """Whether a list was split: then its index page lists the pages instead of the records."""
+    return not sheets[0].uri.endswith("/index.md")
 
 
 @dataclass
@@ -145,11 +150,6 @@ class Site:
     claims: list[Sheet] = field(default_factory=list)
     actor_index: list[Sheet] = field(default_factory=list)
     source_index: list[Sheet] = field(default_factory=list)
-    timeline_paged: bool = False
-    quotes_paged: bool = False
-    claims_paged: bool = False
-    actors_paged: bool = False
-    sources_paged: bool = False
 
     def __post_init__(self) -> None:
         for source in self.dossier.sources:
@@ -164,19 +164,17 @@ class Site:
     def paginate(self) -> None:
         d, size = self.dossier, self.page_size
         by_year = _ordered_groups(d.events, lambda e: _year(e.date))
-        self.timeline, self.timeline_paged = _sheets(by_year, size, TIMELINE, lambda n, key: f"timeline/{key}.md")
+        self.timeline = _sheets(by_year, size, TIMELINE, lambda n, key: f"timeline/{key}.md")
         by_year = _ordered_groups(d.quotes, lambda q: _year(q.date))
-        self.quotes, self.quotes_paged = _sheets(by_year, size, QUOTES, lambda n, key: f"quotes/{key}.md")
+        self.quotes = _sheets(by_year, size, QUOTES, lambda n, key: f"quotes/{key}.md")
         claims = sorted(d.claims, key=lambda c: (c.subject.name.casefold(), c.subject.id))
         by_subject = _ordered_groups(claims, lambda c: c.subject.id)
-        self.claims, self.claims_paged = _sheets(by_subject, size, CLAIMS, lambda n, key: f"claims/{n}.md")
+        self.claims = _sheets(by_subject, size, CLAIMS, lambda n, key: f"claims/{n}.md")
         actors = sorted(d.actors, key=lambda a: (ACTOR_KIND_ORDER.index(a.kind), a.name.casefold(), a.id))
         by_kind = _ordered_groups(actors, lambda a: a.kind)
-        self.actor_index, self.actors_paged = _sheets(by_kind, size, ACTORS, lambda n, key: f"actors/_{n}.md")
+        self.actor_index = _sheets(by_kind, size, ACTORS, lambda n, key: f"actors/_{n}.md")
         sources = sorted(d.sources, key=lambda s: (s.title.casefold(), s.id))
-        self.source_index, self.sources_paged = _sheets(
-            [("", sources)], size, SOURCES, lambda n, key: f"sources/_{n}.md"
-        )
+        self.source_index = _sheets([("", sources)], size, SOURCES, lambda n, key: f"sources/_{n}.md")
         for sheets in (self.timeline, self.quotes, self.claims):
             for sheet in sheets:
                 for record in sheet.records:
@@ -336,12 +334,18 @@ class Renderer:
             first, last = _list_label(sheet.records[0]), _list_label(sheet.records[-1])
             return first if first == last else f"{first} – {last}"
 
-        if site.timeline_paged:
-            pages.append(self._sheet_index(TIMELINE, t["timeline"], site.timeline, span))
-        for sheet in site.timeline:
+        def titled(index: str, name: str, sheets: list[Sheet], label: Any) -> Iterator[tuple[Sheet, str]]:
+            """Each page of a list with its title; a split list also gets its index page."""
+            if not _paged(sheets):
+                yield sheets[0], t[name]
+                return
+            pages.append(self._sheet_index(index, t[name], sheets, label))
+            for sheet in sheets:
+                yield sheet, f"{t[name]}: {label(sheet)}"
+
+        for sheet, title in titled(TIMELINE, "timeline", site.timeline, span):
             events = sheet.records
             tags = sorted({tag for e in events for tag in e.tags})
-            title = f"{t['timeline']}: {span(sheet)}" if site.timeline_paged else t["timeline"]
             on_page = {a.id: a for e in events for a in e.participants}
             actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
             pages.append(
@@ -350,10 +354,7 @@ class Renderer:
                     title=title, calendar=_calendar(events), filter_actors=actors, filter_tags=tags,
                 )
             )  # fmt: skip
-        if site.actors_paged:
-            pages.append(self._sheet_index(ACTORS, t["actors"], site.actor_index, names))
-        for sheet in site.actor_index:
-            title = f"{t['actors']}: {names(sheet)}" if site.actors_paged else t["actors"]
+        for sheet, title in titled(ACTORS, "actors", site.actor_index, names):
             pages.append(
                 self._page(
                     sheet.uri, "actors_index.md.j2", {"title": title, **NOT_SEARCHED}, title=title, groups=sheet.groups
@@ -362,11 +363,8 @@ class Renderer:
         for actor in d.actors:
             meta = {"title": actor.name, "tags": list(actor.tags)}
             pages.append(self._page(f"actors/{actor.id}.md", "actor.md.j2", meta, actor=actor, links=d.links(actor)))
-        if site.quotes_paged:
-            pages.append(self._sheet_index(QUOTES, t["quotes"], site.quotes, span))
-        for sheet in site.quotes:
+        for sheet, title in titled(QUOTES, "quotes", site.quotes, span):
             quotes = sheet.records
-            title = f"{t['quotes']}: {span(sheet)}" if site.quotes_paged else t["quotes"]
             speakers = _group(quotes, lambda q: q.speaker.id)
             by_speaker = sorted(speakers.values(), key=_speaker_key)
             pages.append(
@@ -374,16 +372,10 @@ class Renderer:
                     sheet.uri, "quotes.md.j2", {"title": title}, title=title, quotes=quotes, by_speaker=by_speaker
                 )
             )
-        if site.claims_paged:
-            pages.append(self._sheet_index(CLAIMS, t["claims"], site.claims, names))
-        for sheet in site.claims:
-            title = f"{t['claims']}: {names(sheet)}" if site.claims_paged else t["claims"]
+        for sheet, title in titled(CLAIMS, "claims", site.claims, names):
             subjects = self._claims_by_subject(sheet.records)
             pages.append(self._page(sheet.uri, "claims.md.j2", {"title": title}, title=title, subjects=subjects))
-        if site.sources_paged:
-            pages.append(self._sheet_index(SOURCES, t["sources"], site.source_index, names))
-        for sheet in site.source_index:
-            title = f"{t['sources']}: {names(sheet)}" if site.sources_paged else t["sources"]
+        for sheet, title in titled(SOURCES, "sources", site.source_index, names):
             pages.append(
                 self._page(
                     sheet.uri, "sources_index.md.j2", {"title": title, **NOT_SEARCHED},
@@ -413,7 +405,11 @@ class Renderer:
         )
         for uri, _ in pages:
             _check_uri(uri)
-        return dict(sorted(pages))
+        result = dict(sorted(pages))
+        if len(result) != len(pages):  # a dict would keep the last page silently
+            twice = sorted({uri for uri, _ in pages if sum(u == uri for u, _ in pages) > 1})
+            raise RenderError(f"two generated pages share a path: {', '.join(twice)}")
+        return result
 
     def overview(self, page_uri: str = "index.md") -> str:
         """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""

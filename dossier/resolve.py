@@ -35,6 +35,9 @@ README_NAMES = ("README.md", "README.txt", "README")
 RESERVED_IDS = {"actor": ("index",), "source": ("index",)}
 
 
+MODELS = {kind: model_type for kind, model_type in schema.KINDS.values()}
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """``path`` as shown in messages: relative to ``base`` (default: the current directory) when inside it."""
     base = base or Path.cwd()
@@ -196,11 +199,13 @@ class _Run:
         )  # fmt: skip
 
     # 1. discover ---------------------------------------------------------------------------------------------
+    def refuse(self, path: Path, code: str, message: str, *, kind: str = "", record_id: str = "") -> None:
+        """A file or folder that is not (or not a valid) record."""
+        self.problems.append(Problem(path=self.show(path), code=code, kind=kind, id=record_id, message=message))
+
     def discover(self) -> Iterator[tuple[str, str, Path]]:
         if not self.data_dir.is_dir():
-            self.problems.append(
-                Problem(path=self.show(self.data_dir), code="no-data", message="data folder not found")
-            )
+            self.refuse(self.data_dir, "no-data", "data folder not found")
             return
         seen: dict[tuple[str, str], Path] = {}
         for entry in sorted(self.data_dir.iterdir()):
@@ -208,18 +213,14 @@ class _Run:
                 continue
             if entry.name not in schema.KINDS or not entry.is_dir():
                 what = "folder" if entry.is_dir() else "file"
-                self.problems.append(
-                    Problem(
-                        path=self.show(entry), code="unknown-folder",
-                        message=f"unexpected {what} '{entry.name}'{did_you_mean(entry.name, schema.KINDS)}; "
-                        f"records go in: {', '.join(schema.KINDS)}",
-                    )
+                self.refuse(
+                    entry, "unknown-folder",
+                    f"unexpected {what} '{entry.name}'{did_you_mean(entry.name, schema.KINDS)}; "
+                    f"records go in: {', '.join(schema.KINDS)}",
                 )  # fmt: skip
                 continue
             if not _inside(entry, self.data_dir):
-                self.problems.append(
-                    Problem(path=self.show(entry), code="symlink", message="links to a folder outside the data folder")
-                )
+                self.refuse(entry, "symlink", "links to a folder outside the data folder")
                 continue
             kind = schema.KINDS[entry.name][0]
             yield from self._discover_kind(entry, kind, seen)
@@ -238,49 +239,27 @@ class _Run:
             if kind == "source" and suffix == "txt":
                 continue  # stored texts, read when a source names them
             is_dir = _is_dir(entry)
+            key = (kind, stem)
             if not dot or suffix not in ("yml", "yaml") or is_dir:
                 what = "a folder, not a record" if is_dir else "not a record"
-                self.problems.append(
-                    Problem(path=self.show(path), code="stray-file", message=f"{what}: records are .yml files")
+                self.refuse(path, "stray-file", f"{what}: records are .yml files")
+            elif not schema.ID_RE.match(stem) or len(stem) > 80:
+                message = (
+                    f"'{stem}' is not a valid id: name the file with lowercase letters a-z, digits and single hyphens "
+                    "(the file name is the id)"
                 )
-                continue
-            if not schema.ID_RE.match(stem) or len(stem) > 80:
-                self.problems.append(
-                    Problem(
-                        path=self.show(path), code="bad-id", kind=kind, id=stem,
-                        message=f"'{stem}' is not a valid id: name the file with lowercase letters a-z, digits and "
-                        "single hyphens (the file name is the id)",
-                    )
-                )  # fmt: skip
-                continue
-            if entry.is_symlink() and not _inside(path, self.data_dir):
-                self.problems.append(
-                    Problem(
-                        path=self.show(path),
-                        code="symlink",
-                        message="links to a file outside the data folder",
-                    )
-                )
-                continue
-            if stem in RESERVED_IDS.get(kind, ()):
-                self.problems.append(
-                    Problem(
-                        path=self.show(path), code="reserved-id", kind=kind, id=stem,
-                        message=f"'{stem}' is reserved for the page listing every {kind}: choose another file name",
-                    )
-                )  # fmt: skip
-                continue
-            key = (kind, stem)
-            if key in seen:
-                self.problems.append(
-                    Problem(
-                        path=self.show(path), code="duplicate-id", kind=kind, id=stem,
-                        message=f"{_a(kind)} with this id is already defined in {self.show(seen[key])}",
-                    )
-                )  # fmt: skip
-                continue
-            seen[key] = path
-            yield kind, stem, path
+                self.refuse(path, "bad-id", message, kind=kind, record_id=stem)
+            elif entry.is_symlink() and not _inside(path, self.data_dir):
+                self.refuse(path, "symlink", "links to a file outside the data folder")
+            elif stem in RESERVED_IDS.get(kind, ()):
+                message = f"'{stem}' is reserved for the page listing every {kind}: choose another file name"
+                self.refuse(path, "reserved-id", message, kind=kind, record_id=stem)
+            elif key in seen:
+                message = f"{_a(kind)} with this id is already defined in {self.show(seen[key])}"
+                self.refuse(path, "duplicate-id", message, kind=kind, record_id=stem)
+            else:
+                seen[key] = path
+                yield kind, stem, path
 
     # 2 + 3. load and validate ----------------------------------------------------------------------------------
     def load(self, kind: str, record_id: str, path: Path) -> None:
@@ -292,21 +271,10 @@ class _Run:
         try:
             doc = loader.read(path, shown)
         except loader.LoadError as exc:
-            self.problems.extend(
-                Problem(
-                    path=p.path,
-                    line=p.line,
-                    column=p.column,
-                    kind=kind,
-                    id=record_id,
-                    message=p.message,
-                    code=p.code,
-                )
-                for p in exc.problems
-            )
+            self.problems.extend(replace(p, kind=kind, id=record_id) for p in exc.problems)
             self.invalid[kind].add(record_id)
             return
-        model_type = next(m for k, m in schema.KINDS.values() if k == kind)
+        model_type = MODELS[kind]
         record = Loaded(kind=kind, id=record_id, doc=doc, raw=None)
         try:
             raw = model_type.model_validate(doc.data)
