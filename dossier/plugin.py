@@ -7,30 +7,38 @@ shadow a hand-written page), and under ``mkdocs serve`` watches the data folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import os
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from dossier.errors import DossierError
-from dossier.render import ASSETS, OVERVIEW_MARKER, PAGE_SIZE, Renderer, RenderError
+from dossier.model import Dossier
+from dossier.render import ASSETS, OVERVIEW_MARKER, PAGE_SIZE, Memo, Renderer, RenderError
 from dossier.resolve import Cache, load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
+REUSE_TEMPLATE = "dossier-reused.html"  # under serve: a page whose HTML is known already is "rendered" by this
 
 
 class DossierConfig(Config):  # type: ignore[no-untyped-call]
@@ -53,6 +61,16 @@ class _Rendered:
     toc: TableOfContents
     anchors: frozenset[str]
     links: tuple[tuple[str, dict[str, str]], ...]  # links to anchors of other pages, by their src_uri
+    title: str | None  # the title MkDocs took from the first heading
+
+
+@dataclass(slots=True)
+class _Built:
+    """A generated page's HTML as the theme rendered it, and its search entries, kept under `mkdocs serve`."""
+
+    key: str  # the page's Markdown key and everything else in the theme's output: nav, config, hand-written pages
+    html: str = ""  # the theme's output, before any plugin's on_post_page
+    entries: list[dict[str, Any]] = field(default_factory=list)  # what Material's search indexed for it
 
 
 class _Serving:
@@ -63,6 +81,9 @@ class _Serving:
     active: ClassVar[bool] = False
     records: ClassVar[Cache] = {}
     rendered: ClassVar[dict[str, _Rendered]] = {}
+    built: ClassVar[dict[str, _Built]] = {}
+    memo: ClassVar[Memo] = Memo()
+    dossier: ClassVar[Dossier | None] = None
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
@@ -70,8 +91,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.renderer: Renderer | None = None
         self.pages: dict[str, str] = {}
         self.fingerprint = ""
-        self.reused: dict[str, _Rendered] = {}
         self.keys: dict[str, str] = {}
+        self.markdown_keys: dict[str, str] = {}  # src_uri -> key of its Markdown, for every generated page
+        self.nav: Navigation | None = None
+        self.building: dict[str, tuple[_Built, int]] = {}  # pages being rendered: their entry, first search entry
+        self.search: Any = None  # Material's search plugin, whose index the kept entries go back into
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _Serving.active = command == "serve"
@@ -85,7 +109,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         lang = self.config.lang or theme_lang or "it"
         try:
             cache = _Serving.records if _Serving.active else None
-            dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache)
+            previous = _Serving.dossier if _Serving.active else None
+            dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache, previous=previous)
         except DossierError as exc:
             for problem in exc.problems:
                 log.error(str(problem))
@@ -93,12 +118,19 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         templates = root / self.config.templates if self.config.templates else None
         if templates is not None and not templates.is_dir():
             raise Abort(f"dossier: templates folder not found: {templates}")
-        self.renderer = Renderer(dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size)
+        memo = _Serving.memo if _Serving.active else None
+        if _Serving.active:
+            _Serving.dossier = dossier
         try:
+            self.renderer = Renderer(
+                dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size, memo=memo
+            )
             self.pages = self.renderer.pages()
         except RenderError as exc:
             log.error(str(exc))
             raise Abort("dossier: a template failed; the site was not built") from None
+        if memo is not None:
+            log.debug(f"dossier: {memo.rendered} pages rendered, {memo.reused} unchanged")
         for extension in REQUIRED_EXTENSIONS:  # the generated Markdown is written for these
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
@@ -146,11 +178,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if uri in self.pages:
             if _Serving.active:
                 key = hashlib.sha256((self.fingerprint + markdown).encode()).hexdigest()
+                self.markdown_keys[uri] = key
                 kept = _Serving.rendered.get(uri)
-                if kept is not None and kept.key == key:
-                    self.reused[uri] = kept
-                    return ""  # nothing to convert: on_page_content puts the kept HTML back
-                self.keys[uri] = key
+                if kept is not None and kept.key == key:  # nothing to convert: the kept HTML goes back instead
+                    setattr(page, "render", functools.partial(_restore, page, kept))  # noqa: B010 (a method)
+                else:
+                    self.keys[uri] = key
             return markdown
         if OVERVIEW_MARKER in markdown and self.renderer is not None:
             return markdown.replace(OVERVIEW_MARKER, self.renderer.overview(uri))
@@ -158,26 +191,133 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
-        kept = self.reused.pop(uri, None)
-        if kept is not None:
-            page.toc = kept.toc
-            page.present_anchor_ids = set(kept.anchors)
-            page.links_to_anchors = {
-                target: dict(links) for src, links in kept.links if (target := files.get_file_from_path(src))
-            }
-            return kept.content
         key = self.keys.pop(uri, None)
         if key is not None:
             links = tuple((target.src_uri, dict(a)) for target, a in (page.links_to_anchors or {}).items())
             anchors = frozenset(page.present_anchor_ids or ())
-            _Serving.rendered[uri] = _Rendered(key=key, content=html, toc=page.toc, anchors=anchors, links=links)
+            _Serving.rendered[uri] = _Rendered(
+                key=key, content=html, toc=page.toc, anchors=anchors, links=links, title=page._title_from_render
+            )
         return html
+
+    # -- under serve: a generated page whose HTML cannot have changed is neither templated nor indexed again ------
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if not _Serving.active or not self.markdown_keys:
+            return env
+        env.bytecode_cache = _Serving.memo.bytecode  # the theme's templates are compiled once, not every rebuild
+        self.search = _material_search(config)
+        if self.search is False:  # another search plugin: it must see every page, so every page is templated
+            return env
+        if env.loader is None:
+            return env
+        env.loader = ChoiceLoader([DictLoader({REUSE_TEMPLATE: "{{ dossier_reused }}"}), env.loader])
+        site_key = self._site_key(config, files)
+        for uri, markdown_key in self.markdown_keys.items():
+            key = hashlib.sha256((site_key + markdown_key).encode()).hexdigest()
+            built = _Serving.built.get(uri)
+            file = files.get_file_from_path(uri)
+            if file is None or file.page is None:
+                continue
+            if built is not None and built.key == key and "template" not in file.page.meta:
+                file.page.meta["template"] = REUSE_TEMPLATE
+            else:
+                _Serving.built[uri] = _Built(key)
+        return env
+
+    @event_priority(100)  # before search indexes the page
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        uri = page.file.src_uri
+        built = _Serving.built.get(uri)
+        if built is None or not _Serving.active or uri not in self.markdown_keys:
+            return context
+        if page.meta.get("template") == REUSE_TEMPLATE:
+            context["dossier_reused"] = built.html  # type: ignore[typeddict-unknown-key]
+            page.content = ""  # in the HTML above already: nothing for other plugins to scan (put back after)
+            if self.search is not None:
+                self.search.search_index.entries.extend(built.entries)
+                page.meta["search"] = {"exclude": True}  # indexed already, just above
+        else:
+            self.building[uri] = (built, len(self.search.search_index.entries) if self.search else 0)
+        return context
+
+    @event_priority(100)  # the theme's output, before any other plugin changes it
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        uri = page.file.src_uri
+        if page.meta.get("template") == REUSE_TEMPLATE and uri in _Serving.rendered:
+            page.content = _Serving.rendered[uri].content
+        started = self.building.pop(uri, None)
+        if started is not None:
+            built, first = started
+            built.html = output
+            built.entries = self.search.search_index.entries[first:] if self.search else []
+        return output
+
+    def _site_key(self, config: MkDocsConfig, files: Files) -> str:
+        """What a generated page's HTML depends on besides its own Markdown: the configuration, the navigation
+        (titles included), every hand-written file and the theme overrides."""
+        parts: list[Any] = [self.fingerprint, config.site_url]
+        if config.config_file_path and os.path.isfile(config.config_file_path):
+            parts.append(Path(config.config_file_path).read_bytes())
+        if self.nav is not None:
+            parts.append([(item.title, getattr(item, "url", None)) for item in _walk(self.nav.items)])
+        for file in files:
+            if not file.generated_by and file.abs_src_path:
+                parts.append((file.src_uri, _stat(file.abs_src_path)))
+        custom = config.theme.custom_dir
+        if custom:
+            for folder, _, names in sorted(os.walk(custom)):
+                parts.extend((folder, name, _stat(os.path.join(folder, name))) for name in sorted(names))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self._root(config) / self.config.data_dir))
         if self.config.templates:
             server.watch(str(self._root(config) / self.config.templates))
         return server
+
+
+def _restore(page: Page, kept: _Rendered, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for `Page.render` when the page's Markdown is unchanged: sets what converting it would set."""
+    page.content = kept.content
+    page.toc = kept.toc
+    page._title_from_render = kept.title
+    page.present_anchor_ids = set(kept.anchors)
+    uris = files.src_uris
+    page.links_to_anchors = {target: dict(links) for src, links in kept.links if (target := uris.get(src))}
+
+
+def _material_search(config: MkDocsConfig) -> Any:
+    """Material's search plugin, if it is the one in use (None: no search at all; False: another one)."""
+    found: Any = None
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search"):
+            index = getattr(plugin, "search_index", None)
+            found = plugin if isinstance(getattr(index, "entries", None), list) else False
+        elif "search" in type(plugin).__module__:
+            return False
+    if found and not found.config.enabled:
+        return None
+    return found
+
+
+def _walk(items: list[Any]) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _walk(getattr(item, "children", None) or [])
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _walk_order(file: File) -> tuple[tuple[str, ...], bool, str]:

@@ -8,6 +8,7 @@ Templates are Jinja2, packaged with ``dossier`` and overridable from a project f
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 from collections import defaultdict
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.meta
 import yaml
 
 from dossier import i18n, markup, model
@@ -141,7 +144,7 @@ class Site:
     lang: str
     page_size: int
     regions: dict[str, list[Region]] = field(default_factory=dict)
-    region_of: dict[int, Region] = field(default_factory=dict)  # id(citation) -> region
+    region_of: dict[tuple[str, tuple[int, int]], Region] = field(default_factory=dict)  # (source, span) -> region
 
     quotes_by_event: dict[str, list[model.Quote]] = field(default_factory=dict)
     sheet_of: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> page, for paged lists
@@ -180,16 +183,26 @@ class Site:
                 for record in sheet.records:
                     self.sheet_of[(record.record_kind, record.id)] = sheet.uri
 
-    def page_of(self, record: model.Record) -> str:
-        if isinstance(record, model.Actor):
-            return f"actors/{record.id}.md"
-        if isinstance(record, model.Source):
-            return f"sources/{record.id}.md"
-        return self.sheet_of[(record.record_kind, record.id)]
-
     def uri_of(self, record: model.Record) -> str:
-        page = self.page_of(record)
-        return page if isinstance(record, model.Actor | model.Source) else f"{page}#{record.id}"
+        return self.uri_at(record.record_kind, record.id)
+
+    def uri_at(self, kind: str, id: str) -> str:
+        """Where the record ``kind``/``id`` is shown: its own page, or its anchor on a list page."""
+        if kind == "actor":
+            return f"actors/{id}.md"
+        if kind == "source":
+            return f"sources/{id}.md"
+        return f"{self.sheet_of[(kind, id)]}#{id}"
+
+    def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, tuple[int, int]], str]]:
+        """Where every event, quote and claim is listed, and the anchor of every cited stretch: all that links
+        depend on besides the ids they point to."""
+        return dict(self.sheet_of), {key: region.anchor for key, region in self.region_of.items()}
+
+    def anchor_at(self, source_id: str, span: tuple[int, int] | None) -> str | None:
+        """The anchor of the highlighted stretch of a source holding ``span``."""
+        region = self.region_of.get((source_id, span)) if span is not None else None
+        return region.anchor if region else None
 
     # -- source regions --------------------------------------------------------------------------------------------
     def _regions(self, source: model.Source) -> list[Region]:
@@ -212,11 +225,26 @@ class Site:
             regions.append(Region(len(regions) + 1, start, end, tuple(group)))
         for region in regions:
             for _, citation in region.citers:
-                self.region_of[id(citation)] = region
+                assert citation.span is not None
+                self.region_of[(source.id, citation.span)] = region
         return regions
 
 
-def _environment(templates_dir: Path | None) -> jinja2.Environment:
+class Bytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between runs (Jinja checks each against its source)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
         loaders.append(jinja2.FileSystemLoader(templates_dir))
@@ -231,9 +259,44 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
         # `{#id}` is Markdown's attribute list, so Jinja comments are `{## ... ##}`.
         comment_start_string="{##",
         comment_end_string="##}",
+        bytecode_cache=bytecode,
     )
     env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url)
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """A rendered page with what it was made from."""
+
+    template: str
+    meta: Mapping[str, Any]
+    context: dict[str, Any]
+    calls: tuple[tuple[Any, ...], ...]  # (helper, key, extra, answer) for every call to href, cite_href, quotes_at
+    text: str
+
+
+@dataclass
+class Memo:
+    """The pages of the previous run, for `mkdocs serve`: a page is rendered again only if something it was made
+    from changed. Pass the same Memo to each run's Renderer."""
+
+    fingerprint: str = ""  # the templates, the language and the page size the pages were rendered with
+    layout: Any = None  # where every record was shown (see Site.layout)
+    same_layout: bool = False  # ... and whether it is still there: then no link needs checking
+    pages: dict[str, _Made] = field(default_factory=dict)
+    previous: dict[str, _Made] = field(default_factory=dict)
+    bytecode: Bytecode = field(default_factory=Bytecode)
+    memoizable: dict[str, bool] = field(default_factory=dict)  # by template: see Renderer._memoizable
+    rendered: int = 0
+    reused: int = 0
+
+    def begin(self, fingerprint: str, layout: Any) -> None:
+        if fingerprint != self.fingerprint:
+            self.pages, self.memoizable = {}, {}
+        self.previous = self.pages
+        self.same_layout = bool(self.previous) and layout == self.layout
+        self.pages, self.fingerprint, self.layout, self.rendered, self.reused = {}, fingerprint, layout, 0, 0
 
 
 class Renderer:
@@ -246,13 +309,14 @@ class Renderer:
         lang: str | None = None,
         templates_dir: Path | None = None,
         page_size: int = PAGE_SIZE,
+        memo: Memo | None = None,
     ) -> None:
         self.dossier = dossier
         self.lang = lang or dossier.lang
         self.t = i18n.strings(self.lang)
         page_size = max(1, page_size)
         self.site = Site(dossier, self.lang, page_size)
-        self.env = _environment(templates_dir)
+        self.env = _environment(templates_dir, memo.bytecode if memo else None)
         self.env.globals.update(
             t=self.t,
             dossier=dossier,
@@ -265,6 +329,15 @@ class Renderer:
             kind_order=ACTOR_KIND_ORDER,
         )
         self.coverage = {s.id: coverage(dossier, s) for s in dossier.sources}
+        self.memo = memo
+        if memo is not None:
+            memo.begin(self._fingerprint(page_size), self.site.layout())
+
+    def _fingerprint(self, page_size: int) -> str:
+        loader = self.env.loader
+        assert loader is not None
+        sources = [(name, loader.get_source(self.env, name)[0]) for name in sorted(loader.list_templates())]
+        return hashlib.sha256(repr((self.lang, page_size, sources)).encode()).hexdigest()
 
     def date(self, value: Edtf | None) -> str:
         return format_edtf(value, self.lang) if value else ""
@@ -292,19 +365,35 @@ class Renderer:
         return record.title
 
     def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
+        memo = self.memo
+        if memo is not None:
+            made = memo.previous.get(uri)
+            if made is not None and self._still(made, uri, template, meta, context):
+                memo.pages[uri] = _Made(template, meta, context, made.calls, made.text)
+                memo.reused += 1
+                return uri, made.text
+        calls: list[tuple[Any, ...]] = []  # what the page asked of the rest of the site, with the answers
+
         def href(target: model.Record | str, anchor: str | None = None) -> str:
-            target_uri = target if isinstance(target, str) else self.site.uri_of(target)
-            path, _, fragment = target_uri.partition("#")
-            fragment = anchor or fragment
-            relative = _relative(path, posixpath.dirname(uri))
-            return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
+            key = target if isinstance(target, str) else (target.record_kind, target.id)
+            result = self._href(uri, key, anchor)
+            calls.append(("href", key, anchor, result))
+            return result
 
         def cite_href(citation: model.Citation) -> str:
-            region = self.site.region_of.get(id(citation))
-            return href(citation.source, region.anchor if region else None)
+            result = self._cite_href(uri, citation.source.id, citation.span)
+            calls.append(("cite", citation.source.id, citation.span, result))
+            return result
+
+        def quotes_at(event: model.Event) -> list[model.Quote]:
+            result = self.site.quotes_at(event)
+            calls.append(("quotes_at", event.id, None, result))
+            return result
 
         try:
-            body = self.env.get_template(template).render(page_uri=uri, href=href, cite_href=cite_href, **context)
+            body = self.env.get_template(template).render(
+                page_uri=uri, href=href, cite_href=cite_href, quotes_at=quotes_at, **context
+            )
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc)
             where = f"{template}:{line}" if line else template
@@ -312,10 +401,72 @@ class Renderer:
                 f"template {where}: {type(exc).__name__}: {exc.message or exc} (rendering {uri})"
             ) from None
         body = _BLANK_LINES.sub("\n\n", body).strip()
+        shown = meta
         if "title" in meta:  # themes print the title as HTML (page titles from headings are escaped already)
-            meta = {**meta, "title": markup.html(meta["title"])}
-        front = yaml.safe_dump(dict(meta), allow_unicode=True, sort_keys=True, width=1000)
-        return uri, f"---\n{front}---\n\n{body}\n"
+            shown = {**meta, "title": markup.html(meta["title"])}
+        front = yaml.safe_dump(dict(shown), allow_unicode=True, sort_keys=True, width=1000)
+        text = f"---\n{front}---\n\n{body}\n"
+        if memo is not None:
+            memo.rendered += 1
+            if template not in memo.memoizable:
+                memo.memoizable[template] = self._memoizable(template)
+            if memo.memoizable[template]:
+                memo.pages[uri] = _Made(template, meta, context, tuple(calls), text)
+        return uri, text
+
+    def _href(self, uri: str, target: str | tuple[str, str], anchor: str | None) -> str:
+        target_uri = target if isinstance(target, str) else self.site.uri_at(*target)
+        path, _, fragment = target_uri.partition("#")
+        fragment = anchor or fragment
+        relative = _relative(path, posixpath.dirname(uri))
+        return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
+
+    def _cite_href(self, uri: str, source_id: str, span: tuple[int, int] | None) -> str:
+        return self._href(uri, ("source", source_id), self.site.anchor_at(source_id, span))
+
+    def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
+        """Whether a page rendered by the previous run would come out the same now: same template, same values
+        passed in (compared deeply: records are frozen dataclasses), and the same answers from the rest of the site
+        (where each linked record now lives, which quotes an event now has)."""
+        if made.template != template or made.meta != meta or made.context != context:
+            return False
+        memo_same_layout = self.memo is not None and self.memo.same_layout
+        try:
+            for name, key, extra, result in made.calls:
+                if name != "quotes_at" and memo_same_layout:
+                    continue
+                if name == "href":
+                    now: Any = self._href(uri, key, extra)
+                elif name == "cite":
+                    now = self._cite_href(uri, key, extra)
+                else:
+                    now = self.site.quotes_by_event.get(key, [])
+                if now != result:
+                    return False
+        except KeyError:  # a linked record is gone
+            return False
+        return True
+
+    def _memoizable(self, template: str) -> bool:
+        """A page may be reused only if its templates see no more than what `_still` compares: not the whole
+        dossier or site (project templates may use them; their pages are rendered every time)."""
+        bare = _environment(None)  # no globals: find_undeclared_variables does not count names that are globals
+        names: set[str] = set()
+        seen: set[str] = set()
+        todo = [template]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else ""
+            tree = bare.parse(source)
+            names |= jinja2.meta.find_undeclared_variables(tree)
+            referenced = list(jinja2.meta.find_referenced_templates(tree))
+            if None in referenced:  # a template chosen at run time: what it sees is unknown
+                return False
+            todo.extend(n for n in referenced if n)
+        return not names & {"dossier", "site", "count"}
 
     def _sheet_index(self, uri: str, title: str, sheets: list[Sheet], label: Any) -> tuple[str, str]:
         entries = [(sheet.uri, label(sheet), len(sheet.records)) for sheet in sheets]
@@ -533,4 +684,6 @@ def render(
     return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
 
 
-__all__ = ["ASSETS", "OVERVIEW_MARKER", "PAGE_SIZE", "Coverage", "Pages", "RenderError", "Renderer", "render"]
+__all__ = [
+    "ASSETS", "OVERVIEW_MARKER", "PAGE_SIZE", "Coverage", "Memo", "Pages", "RenderError", "Renderer", "render",
+]  # fmt: skip

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, get_origin
+from typing import Any, TypeVar, get_origin
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -456,12 +456,19 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def load(
-    data_dir: Path | str, *, lang: str = "it", base: Path | None = None, cache: Cache | None = None
+    data_dir: Path | str,
+    *,
+    lang: str = "it",
+    base: Path | None = None,
+    cache: Cache | None = None,
+    previous: model.Dossier | None = None,
 ) -> model.Dossier:
     """Load, validate and resolve a data folder; raise :class:`DossierError` with every problem found.
 
     ``cache``, a dict kept by the caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every
     valid record by file identity (path, size, modification time), so an edit re-reads only the files it touched.
+    Records equal to those of the ``previous`` run come back as the very same objects, so that comparing what
+    pages were made from (see :class:`dossier.render.Memo`) mostly compares identities.
     """
     with _no_cyclic_gc():
         run = _Run(Path(data_dir), base, cache)
@@ -470,7 +477,7 @@ def load(
         run.check()
         if run.problems:
             raise DossierError(run.problems)
-        return _Resolver(run, lang).dossier()
+        return _Resolver(run, lang, previous).dossier()
 
 
 @contextlib.contextmanager
@@ -500,16 +507,28 @@ def _notes(notes: Iterable[schema.Note]) -> tuple[model.Note, ...]:
     return tuple(model.Note(text=n.text, kind=n.kind) for n in notes)
 
 
+_R = TypeVar("_R", model.Actor, model.Event, model.Quote, model.Claim, model.Source)
+
+
 class _Resolver:
-    def __init__(self, run: _Run, lang: str) -> None:
+    def __init__(self, run: _Run, lang: str, previous: model.Dossier | None = None) -> None:
         self.run = run
         self.lang = lang
+        self.previous: dict[tuple[str, str], model.Record] = {}
+        if previous is not None and previous.lang == lang:
+            for records in (previous.sources, previous.actors, previous.events, previous.quotes, previous.claims):
+                self.previous.update(((r.record_kind, r.id), r) for r in records)
         raw = run.loaded
-        self.sources = {i: self._source(r.id, r.raw) for i, r in sorted(raw["source"].items())}
-        self.actors = {i: self._actor(r.id, r.raw) for i, r in sorted(raw["actor"].items())}
-        self.events = {i: self._event(r.id, r.raw) for i, r in sorted(raw["event"].items())}
-        self.quotes = {i: self._quote(r.id, r.raw) for i, r in sorted(raw["quote"].items())}
-        self.claims = {i: self._claim(r.id, r.raw) for i, r in sorted(raw["claim"].items())}
+        # In this order, so that a record refers to records already kept from the previous run where equal.
+        self.sources = {i: self._kept(self._source(r.id, r.raw)) for i, r in sorted(raw["source"].items())}
+        self.actors = {i: self._kept(self._actor(r.id, r.raw)) for i, r in sorted(raw["actor"].items())}
+        self.events = {i: self._kept(self._event(r.id, r.raw)) for i, r in sorted(raw["event"].items())}
+        self.quotes = {i: self._kept(self._quote(r.id, r.raw)) for i, r in sorted(raw["quote"].items())}
+        self.claims = {i: self._kept(self._claim(r.id, r.raw)) for i, r in sorted(raw["claim"].items())}
+
+    def _kept(self, record: _R) -> _R:
+        old = self.previous.get((record.record_kind, record.id))
+        return old if old is not None and old == record else record
 
     def _citations(self, citations: Iterable[schema.Citation]) -> tuple[model.Citation, ...]:
         result = []

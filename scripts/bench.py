@@ -312,7 +312,7 @@ def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
             startup = time.perf_counter() - started
             latencies = []
             for number, event in enumerate(chosen, start=1):
-                url = base + page_url(site.page_of(event), directory_urls)
+                url = base + page_url(site.uri_of(event).partition("#")[0], directory_urls)
                 token = f"Ritocco{number}q{os.getpid()}"
                 path = data_dir / "events" / f"{event.id}.yml"
                 text = path.read_text(encoding="utf-8")

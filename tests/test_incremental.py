@@ -1,0 +1,238 @@
+"""Incremental rebuilds under `mkdocs serve`: whatever is reused, the result equals a fresh render or build.
+
+Each test edits a copy of the bundled dossier the way an editor would, then compares the incremental result with
+a from-scratch one: page by page for the renderer, byte by byte for the built site.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from sitekit import ROOT, copy_project, tree_hash
+
+from dossier import model
+from dossier.plugin import REUSE_TEMPLATE, _Serving
+from dossier.render import Memo, Renderer, render
+from dossier.resolve import load
+
+SMALL = 3  # records per list page: every edit below moves records between list pages
+
+
+def _edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert count == 1, f"{pattern!r} not in {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def _retitle(data: Path) -> None:  # an event one quote and one claim refer to
+    _edit(data / "events/post-trump-social.yml", r"^title: .*$", "title: Un titolo nuovo")
+
+
+def _redate(data: Path) -> None:  # moves the event to another year, so every later list page shifts
+    _edit(data / "events/kim-jong-un-viaggio-cina-2019.yml", r"^date: .*$", "date: 2031-05")
+
+
+def _rename_actor(data: Path) -> None:  # shown on many pages: profiles, lists, links
+    _edit(data / "actors/kim-jong-un.yml", r"^name: .*$", "name: Kim Jong Un")
+
+
+def _new_quote(data: Path) -> None:
+    (data / "quotes/kim-nuova.yml").write_text(
+        "speaker: kim-jong-un\nevent: incontro-putin-kim-diaoyutai\ntext: Una frase nuova\nform: paraphrase\n"
+        "sources:\n  - source: articolo-pechino-2025-09\n    passage: la prima volta dall'inizio della Guerra"
+        " Fredda\n",
+        encoding="utf-8",
+    )
+
+
+def _drop_claim(data: Path) -> None:
+    (data / "claims/kim-abito-occidentale.yml").unlink()
+
+
+def _recite(data: Path) -> None:  # another passage: the highlighted stretches of the source are renumbered
+    _edit(
+        data / "quotes/putin-coraggio-eroismo.yml",
+        r"^    passage: .*$",
+        "    passage: Il commento è arrivato durante un incontro tra i due alleati",
+    )
+
+
+def _renote(data: Path) -> None:
+    _edit(data / "quotes/putin-coraggio-eroismo.yml", r"Traduzione italiana", "Traduzione *italiana*")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "retitle an event": _retitle,
+    "redate an event": _redate,
+    "rename an actor": _rename_actor,
+    "add a quote": _new_quote,
+    "remove a claim": _drop_claim,
+    "cite another passage": _recite,
+    "edit a note": _renote,
+}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_incremental_render_equals_a_fresh_one(data: Path, edit: Callable[[Path], None]) -> None:
+    memo = Memo()
+    first = load(data)
+    before = Renderer(first, page_size=SMALL, memo=memo).pages()
+    assert (memo.rendered, memo.reused) == (len(before), 0)
+    edit(data)
+    second = load(data, previous=first)
+    after = Renderer(second, page_size=SMALL, memo=memo).pages()
+    assert after == render(load(data), page_size=SMALL)
+    assert after != before
+    assert memo.reused > 0, "nothing was reused"
+    changed = {uri for uri in after if before.get(uri) != after[uri]}
+    assert memo.rendered >= len(changed) - 1  # the overview is rendered every time, changed or not
+
+
+def test_an_unchanged_dossier_renders_nothing_again(data: Path) -> None:
+    memo = Memo()
+    first = load(data)
+    before = Renderer(first, memo=memo).pages()
+    again = Renderer(load(data, previous=first), memo=memo).pages()
+    assert again == before
+    assert memo.rendered == 1  # the overview: it shows counts of the whole dossier
+
+
+def test_changed_templates_render_everything_again(data: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    memo = Memo()
+    dossier = load(data)
+    Renderer(dossier, templates_dir=templates, memo=memo).pages()
+    (templates / "sheet_index.md.j2").write_text("# {{ title | md }}\n", encoding="utf-8")
+    pages = Renderer(dossier, templates_dir=templates, memo=memo).pages()
+    assert memo.reused == 0
+    assert pages == render(dossier, templates_dir=templates)
+
+
+def test_pages_of_templates_that_see_the_whole_dossier_are_always_rendered(data: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "actor.md.j2").write_text(
+        "# {{ actor.name | md }}\n\n{{ dossier.events | length }} / {{ site.timeline | length }}\n", encoding="utf-8"
+    )
+    memo = Memo()
+    first = load(data)
+    Renderer(first, templates_dir=templates, memo=memo).pages()
+    (data / "events/kim-jong-un-viaggio-cina-2019.yml").unlink()  # no record refers to it
+    second = load(data, previous=first)
+    pages = Renderer(second, templates_dir=templates, memo=memo).pages()
+    assert pages == render(second, templates_dir=templates)
+    assert memo.rendered >= len(second.actors)
+    assert "12 / 1" in pages["actors/cina.md"]
+
+
+def test_unchanged_records_are_the_same_objects_after_a_reload(data: Path) -> None:
+    first = load(data)
+    _retitle(data)
+    second = load(data, previous=first)
+
+    def by_id(dossier: model.Dossier) -> dict[str, model.Record]:
+        records = (*dossier.actors, *dossier.events, *dossier.quotes, *dossier.claims, *dossier.sources)
+        return {f"{r.record_kind}/{r.id}": r for r in records}
+
+    old, new = by_id(first), by_id(second)
+    assert old.keys() == new.keys()
+    changed = {key for key in new if new[key] is not old[key]}
+    # the event itself, and the quote and the claim that show it
+    assert changed == {
+        "event/post-trump-social", "quote/trump-cospirate-contro-stati-uniti", "claim/trump-risposta-incontri-pechino"
+    }  # fmt: skip
+    assert all(new[key] == old[key] for key in new.keys() - changed)
+
+
+# -- the plugin under serve: the rebuilt site is byte for byte a clean build ---------------------------------------
+URL = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture
+def serving() -> Iterator[None]:
+    saved = (_Serving.active, _Serving.records, _Serving.rendered, _Serving.built, _Serving.memo, _Serving.dossier)
+    _Serving.active, _Serving.records, _Serving.rendered, _Serving.built = True, {}, {}, {}
+    _Serving.memo, _Serving.dossier = Memo(), None
+    try:
+        yield
+    finally:
+        (_Serving.active, _Serving.records, _Serving.rendered, _Serving.built, _Serving.memo, _Serving.dossier) = saved
+
+
+def _build(project: Path, site: Path) -> None:
+    """One build as `mkdocs serve` runs it: a fresh configuration, the serve URL, the site folder cleaned first."""
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+    config.site_url = URL
+    build(config, serve_url=URL)
+
+
+def _clean_build(project: Path, site: Path) -> None:
+    active = _Serving.active
+    _Serving.active = False
+    try:
+        _build(project, site)
+    finally:
+        _Serving.active = active
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_retitle, _rename_actor, _new_quote, _recite],
+    ids=["retitle an event", "rename an actor", "add a quote", "cite another passage"],
+)
+def test_a_rebuild_under_serve_is_a_clean_build(
+    tmp_path: Path, serving: None, edit: Callable[[Path], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    _build(project, served)  # unchanged: every generated page is reused
+    assert len(_Serving.built) > 20
+    edit(project / "data")
+    original = _Serving.built.copy()
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.dossier"):
+        _build(project, served)
+    reused = [uri for uri, kept in _Serving.built.items() if original.get(uri) is kept]
+    assert reused, "no page was reused"
+    assert len(reused) < len(_Serving.built), "no page was rebuilt"
+    assert any("pages rendered" in r.getMessage() for r in caplog.records)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert tree_hash(served) == tree_hash(clean)
+
+
+def test_editing_the_configuration_rebuilds_every_page(tmp_path: Path, serving: None) -> None:
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    _edit(project / "mkdocs.yml", r"^site_name: .*$", "site_name: Un altro nome")
+    kept = _Serving.built.copy()
+    _build(project, served)
+    assert not any(kept.get(uri) is entry for uri, entry in _Serving.built.items())
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert tree_hash(served) == tree_hash(clean)
+    assert "Un altro nome" in (served / "actors/kim-jong-un/index.html").read_text(encoding="utf-8")
+
+
+def test_the_reuse_template_is_never_in_a_page(tmp_path: Path, serving: None) -> None:
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    _build(project, served)
+    for page in served.rglob("*.html"):
+        assert REUSE_TEMPLATE not in page.read_text(encoding="utf-8")
