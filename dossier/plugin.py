@@ -30,6 +30,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.templates import TemplateContext
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
 from dossier.errors import DossierError
 from dossier.model import Dossier
@@ -84,6 +86,7 @@ class _Serving:
     built: ClassVar[dict[str, _Built]] = {}
     memo: ClassVar[Memo] = Memo()
     dossier: ClassVar[Dossier | None] = None
+    observers: ClassVar[list[Any]] = []  # watching the data folder
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
@@ -246,7 +249,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             self.building[uri] = (built, len(self.search.search_index.entries) if self.search else 0)
         return context
 
-    @event_priority(100)  # the theme's output, before any other plugin changes it
+    @event_priority(1000)  # the theme's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         uri = page.file.src_uri
         if page.meta.get("template") == REUSE_TEMPLATE and uri in _Serving.rendered:
@@ -276,10 +279,51 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        server.watch(str(self._root(config) / self.config.data_dir))
+        folders = [self._root(config) / self.config.data_dir]
         if self.config.templates:
-            server.watch(str(self._root(config) / self.config.templates))
+            folders.append(self._root(config) / self.config.templates)
+        for folder in folders:
+            if not _watch_natively(server, folder):
+                server.watch(str(folder))
         return server
+
+    def on_shutdown(self) -> None:
+        for observer in _Serving.observers:
+            observer.stop()
+        _Serving.observers.clear()
+
+
+def _watch_natively(server: LiveReloadServer, folder: Path) -> bool:
+    """Watch ``folder`` through the system's file notifications (inotify, FSEvents, ...) instead of MkDocs' polling,
+    which re-reads the status of every file twice a second: on a dossier of 18,500 files that is 0.2 s of Python
+    each time, holding the interpreter while a rebuild runs, and up to half a second before an edit is even seen.
+    Falls back to MkDocs' own watching when the server is not the one expected or the system refuses."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild") or not folder.is_dir():
+        return False
+
+    def changed(event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in _CHANGES:  # reading a file is not changing it
+            return
+        with condition:  # what MkDocs' own watch does: the server rebuilds once the changes stop for a moment
+            server._want_rebuild = True
+            condition.notify_all()
+
+    handler = FileSystemEventHandler()
+    handler.on_any_event = changed  # type: ignore[method-assign]
+    observer = Observer()
+    try:
+        observer.schedule(handler, str(folder), recursive=True)
+        observer.start()
+    except OSError as exc:  # e.g. out of inotify watches
+        log.debug(f"dossier: polling {folder}: {exc}")
+        return False
+    _Serving.observers.append(observer)
+    log.debug(f"dossier: watching {folder} for changes")
+    return True
+
+
+_CHANGES = frozenset({"created", "deleted", "modified", "moved", "attrib"})
 
 
 def _restore(page: Page, kept: _Rendered, config: MkDocsConfig, files: Files) -> None:

@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 from sitekit import ROOT, copy_project, tree_hash
 
 from dossier import model
-from dossier.plugin import REUSE_TEMPLATE, _Serving
+from dossier.plugin import REUSE_TEMPLATE, _Serving, _watch_natively
 from dossier.render import Memo, Renderer, render
 from dossier.resolve import load
 
@@ -236,3 +236,11 @@ def test_the_reuse_template_is_never_in_a_page(tmp_path: Path, serving: None) ->
     _build(project, served)
     for page in served.rglob("*.html"):
         assert REUSE_TEMPLATE not in page.read_text(encoding="utf-8")
+
+
+def test_a_server_of_another_kind_gets_mkdocs_own_watching(tmp_path: Path) -> None:
+    class Other:  # no rebuild condition to notify: the plugin must fall back to server.watch
+        pass
+
+    assert not _watch_natively(Other(), tmp_path)  # type: ignore[arg-type]
+    assert not _Serving.observers

@@ -105,3 +105,22 @@ def test_serve_follows_data_edits_and_survives_bad_data(served: tuple[Path, Serv
     fixed = server.get("quotes/") or ""
     assert f'id="{QUOTE}"' in fixed
     assert event_heading(server.get("timeline/"), EVENT) == NEW_TITLE
+
+
+def test_serve_rebuilds_once_per_edit_and_never_for_reading(served: tuple[Path, Serve]) -> None:
+    """The data folder is watched through file notifications: opening or reading a file (as every rebuild does)
+    must not count as a change, or the server would rebuild forever."""
+    root, server = served
+    mark = server.mark
+    for path in sorted((root / "data").rglob("*")):
+        if path.is_file():
+            path.read_bytes()
+    time.sleep(1.5)
+    assert server.count("Detected file changes", mark) == 0, server.output
+    edit_yaml(root / "data" / "events" / f"{EVENT}.yml", title=NEW_TITLE)
+    server.wait_for(
+        "the new event title", lambda: event_heading(server.get("timeline/"), EVENT) == NEW_TITLE, REBUILD_TIMEOUT
+    )
+    time.sleep(1.5)  # a rebuild that set off another would show here
+    assert server.count("Detected file changes", mark) == 1, server.output
+    assert server.count("Documentation built", mark) == 1, server.output
