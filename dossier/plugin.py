@@ -219,13 +219,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             return env
         env.loader = ChoiceLoader([DictLoader({REUSE_TEMPLATE: "{{ dossier_reused }}"}), env.loader])
         site_key = self._site_key(config, files)
+        for gone in _Serving.built.keys() - self.markdown_keys.keys():
+            del _Serving.built[gone]
         for uri, markdown_key in self.markdown_keys.items():
             key = hashlib.sha256((site_key + markdown_key).encode()).hexdigest()
             built = _Serving.built.get(uri)
             file = files.get_file_from_path(uri)
             if file is None or file.page is None:
                 continue
-            if built is not None and built.key == key and "template" not in file.page.meta:
+            # (no HTML yet: that build stopped before this page was written)
+            if built is not None and built.key == key and built.html and "template" not in file.page.meta:
                 file.page.meta["template"] = REUSE_TEMPLATE
             else:
                 _Serving.built[uri] = _Built(key)

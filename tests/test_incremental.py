@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from sitekit import ROOT, copy_project, tree_hash
 
 from dossier import model
@@ -244,3 +245,20 @@ def test_a_server_of_another_kind_gets_mkdocs_own_watching(tmp_path: Path) -> No
 
     assert not _watch_natively(Other(), tmp_path)  # type: ignore[arg-type]
     assert not _Serving.observers
+
+
+def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: None) -> None:
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    quote = project / "data/quotes/putin-coraggio-eroismo.yml"
+    good = quote.read_text(encoding="utf-8")
+    _edit(quote, r"^speaker: .*$", "speaker: nessuno")
+    with pytest.raises(Abort):
+        _build(project, served)
+    quote.write_text(good, encoding="utf-8")
+    _retitle(project / "data")
+    _build(project, served)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert tree_hash(served) == tree_hash(clean)
