@@ -8,11 +8,12 @@ shadow a hand-written page), and under ``mkdocs serve`` watches the data folder.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -75,6 +76,15 @@ class _Built:
     entries: list[dict[str, Any]] = field(default_factory=list)  # what Material's search indexed for it
 
 
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class _Serving:
     """State that outlives one build under `mkdocs serve`: MkDocs reloads the plugin for every rebuild, not this
     module. Records are re-read only when their file changed, and a generated page whose Markdown did not change
@@ -87,6 +97,7 @@ class _Serving:
     memo: ClassVar[Memo] = Memo()
     dossier: ClassVar[Dossier | None] = None
     observers: ClassVar[list[Any]] = []  # watching the data folder
+    warnings: ClassVar[_Counter] = _Counter()  # MkDocs' warnings: a page that warned is not kept (so --strict holds)
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
@@ -99,6 +110,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.nav: Navigation | None = None
         self.building: dict[str, tuple[_Built, int]] = {}  # pages being rendered: their entry, first search entry
         self.search: Any = None  # Material's search plugin, whose index the kept entries go back into
+        self.warnings: dict[str, int] = {}  # warnings logged before a page's conversion or templating began
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         _Serving.active = command == "serve"
@@ -107,6 +119,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if _Serving.active:
+            logging.getLogger("mkdocs").addHandler(_Serving.warnings)  # once: a logger keeps a handler only once
+        if _Serving.active and _Serving.dossier is not None:
+            # A rebuild makes little garbage but walks a large heap: collected once, as the next rebuild loads,
+            # rather than by several full collections during this one.
+            gc.disable()
         root = self._root(config)
         theme_lang = config.theme.get("language") if config.theme else None
         lang = self.config.lang or theme_lang or "it"
@@ -170,9 +188,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         ours = [f for f in files if f.generated_by or f.src_dir == docs_dir]
         theirs = [f for f in files if not (f.generated_by or f.src_dir == docs_dir)]
         files = Files(sorted(ours, key=_walk_order) + theirs)
-        if _Serving.active:  # what a page's HTML depends on besides its Markdown: the other pages, the extensions
-            context = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls]
-            context.extend(f.src_uri for f in files.documentation_pages())
+        if _Serving.active:
+            # What converting a page depends on besides its Markdown: the extensions and their settings, every
+            # other file (a link is rewritten only if its target exists), and the files the extensions may read
+            # (`watch:`, e.g. the glossary that pymdownx.snippets appends to every page).
+            context: list[Any] = [_plain(config.markdown_extensions), _plain(config.mdx_configs)]
+            context.extend([config.use_directory_urls, sorted(files.src_uris)])
+            data_dir = (self._root(config) / self.config.data_dir).resolve()
+            for watched in config.watch:
+                if Path(watched).resolve() != data_dir:
+                    context.extend(_stats(watched))
             self.fingerprint = hashlib.sha256(repr(context).encode()).hexdigest()
         return files
 
@@ -180,7 +205,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         uri = page.file.src_uri
         if uri in self.pages:
             if _Serving.active:
-                key = hashlib.sha256((self.fingerprint + markdown).encode()).hexdigest()
+                # The generated text has the front matter (tags, title); `markdown` is what the plugins before
+                # this one made of its body.
+                text = f"{self.fingerprint}\0{self.pages[uri]}\0{markdown}"
+                key = hashlib.sha256(text.encode()).hexdigest()
+                self.warnings[uri] = _Serving.warnings.count
                 self.markdown_keys[uri] = key
                 kept = _Serving.rendered.get(uri)
                 if kept is not None and kept.key == key:  # nothing to convert: the kept HTML goes back instead
@@ -195,7 +224,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
         key = self.keys.pop(uri, None)
-        if key is not None:
+        if key is not None and self.warnings.pop(uri, None) != _Serving.warnings.count:
+            _Serving.rendered.pop(uri, None)  # it warned: converted again every time, so that it warns again
+        elif key is not None:
             links = tuple((target.src_uri, dict(a)) for target, a in (page.links_to_anchors or {}).items())
             anchors = frozenset(page.present_anchor_ids or ())
             _Serving.rendered[uri] = _Rendered(
@@ -250,6 +281,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 page.meta["search"] = {"exclude": True}  # indexed already, just above
         else:
             self.building[uri] = (built, len(self.search.search_index.entries) if self.search else 0)
+            self.warnings[uri] = _Serving.warnings.count
         return context
 
     @event_priority(1000)  # the theme's output, before any other plugin changes it
@@ -258,7 +290,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if page.meta.get("template") == REUSE_TEMPLATE and uri in _Serving.rendered:
             page.content = _Serving.rendered[uri].content
         started = self.building.pop(uri, None)
-        if started is not None:
+        if started is not None and self.warnings.pop(uri, None) == _Serving.warnings.count:
             built, first = started
             built.html = output
             built.entries = self.search.search_index.entries[first:] if self.search else []
@@ -267,18 +299,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def _site_key(self, config: MkDocsConfig, files: Files) -> str:
         """What a generated page's HTML depends on besides its own Markdown: the configuration, the navigation
         (titles included), every hand-written file and the theme overrides."""
-        parts: list[Any] = [self.fingerprint, config.site_url]
-        if config.config_file_path and os.path.isfile(config.config_file_path):
-            parts.append(Path(config.config_file_path).read_bytes())
+        parts: list[Any] = [self.fingerprint, _plain(dict(config))]  # as loaded: `INHERIT:` files included
         if self.nav is not None:
             parts.append([(item.title, getattr(item, "url", None)) for item in _walk(self.nav.items)])
         for file in files:
             if not file.generated_by and file.abs_src_path:
                 parts.append((file.src_uri, _stat(file.abs_src_path)))
-        custom = config.theme.custom_dir
-        if custom:
-            for folder, _, names in sorted(os.walk(custom)):
-                parts.extend((folder, name, _stat(os.path.join(folder, name))) for name in sorted(names))
+        if config.theme.custom_dir:
+            parts.extend(_stats(config.theme.custom_dir))
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -290,7 +318,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 server.watch(str(folder))
         return server
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.enable()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.enable()
+
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(_Serving.warnings)
         for observer in _Serving.observers:
             observer.stop()
         _Serving.observers.clear()
@@ -357,6 +392,32 @@ def _walk(items: list[Any]) -> Iterator[Any]:
     for item in items:
         yield item
         yield from _walk(getattr(item, "children", None) or [])
+
+
+def _plain(value: Any) -> Any:
+    """A configuration value as plain data, to be hashed: mappings, lists and scalars as they are, a plugin by its
+    settings, any other object by its text unless that is only its address."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    settings = getattr(value, "config", None)
+    if isinstance(settings, Mapping):
+        return [type(value).__name__, _plain(settings)]
+    text = str(value)
+    return type(value).__name__ if " at 0x" in text else text
+
+
+def _stats(path: str | os.PathLike[str]) -> list[tuple[str, tuple[int, int] | None]]:
+    """(path, modification time and size) of a file, or of every file under a folder."""
+    if not os.path.isdir(path):
+        return [(os.fspath(path), _stat(os.fspath(path)))]
+    found: list[tuple[str, tuple[int, int] | None]] = []
+    for folder, _, names in sorted(os.walk(path)):
+        found.extend((os.path.join(folder, n), _stat(os.path.join(folder, n))) for n in sorted(names))
+    return found
 
 
 def _stat(path: str) -> tuple[int, int] | None:

@@ -459,7 +459,10 @@ class Renderer:
             if name in seen:
                 continue
             seen.add(name)
-            source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else ""
+            try:
+                source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else ""
+            except jinja2.TemplateNotFound:  # `include ... ignore missing`: decided at run time
+                return False
             tree = bare.parse(source)
             names |= jinja2.meta.find_undeclared_variables(tree)
             referenced = list(jinja2.meta.find_referenced_templates(tree))

@@ -172,6 +172,7 @@ class _Run:
 
     def __init__(self, data_dir: Path, base: Path | None, cache: Cache | None = None) -> None:
         self.cache = cache
+        self.used: set[tuple[str, int, int, int]] = set()  # cache keys of the files of this run
         self.data_dir = data_dir
         self.base = base
         self.problems: list[Problem] = []
@@ -262,9 +263,23 @@ class _Run:
                 yield kind, stem, path
 
     # 2 + 3. load and validate ----------------------------------------------------------------------------------
+    def _key(self, path: Path, shown: str) -> tuple[str, int, int, int] | None:
+        if self.cache is None:
+            return None
+        key = _file_key(path, shown)
+        if key is not None:
+            self.used.add(key)
+        return key
+
+    def forget_unused(self) -> None:
+        """Drop what the cache holds for files that are gone or have changed since."""
+        if self.cache is not None:
+            for key in self.cache.keys() - self.used:
+                del self.cache[key]
+
     def load(self, kind: str, record_id: str, path: Path) -> None:
         shown = self.show(path)
-        key = _file_key(path, shown) if self.cache is not None else None
+        key = self._key(path, shown)
         if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
             self.loaded[kind][record_id] = hit
             return
@@ -312,7 +327,7 @@ class _Run:
             return
         path = self.data_dir / "sources" / name
         loc = ("text_file",)
-        key = _file_key(path, self.show(path)) if self.cache is not None else None
+        key = self._key(path, self.show(path))
         if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
             self.texts[record.id] = hit
             return
@@ -470,30 +485,35 @@ def load(
     Records equal to those of the ``previous`` run come back as the very same objects, so that comparing what
     pages were made from (see :class:`dossier.render.Memo`) mostly compares identities.
     """
-    with _no_cyclic_gc():
+    with _no_cyclic_gc(freeze=not cache):  # a build, or the first load of `mkdocs serve`
         run = _Run(Path(data_dir), base, cache)
         for kind, record_id, path in run.discover():
             run.load(kind, record_id, path)
         run.check()
+        run.forget_unused()
         if run.problems:
             raise DossierError(run.problems)
         return _Resolver(run, lang, previous).dossier()
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def _no_cyclic_gc(freeze: bool) -> Iterator[None]:
     """Loading creates hundreds of thousands of objects and no reference cycles, so Python's cycle collector only
     re-scans the growing heap again and again (a third of the load time of a 18,500-record dossier). Off while
     loading; reference counting still frees everything as usual, frozen or not."""
     enabled = gc.isenabled()
-    gc.collect()  # what an earlier build left (under `mkdocs serve`), before it is frozen below
+    gc.collect()  # what an earlier build left (under `mkdocs serve`)
     gc.disable()
     try:
         yield
     finally:
         # Nothing loaded is cyclic garbage: move it out of the collector's sight for good, so that neither the
         # first collection after this nor every later one (during the MkDocs build) scans the whole dossier.
-        gc.freeze()
+        # Under `mkdocs serve`, only on the first load (which serve's own configuration outlives anyway): a later
+        # freeze would also freeze that rebuild's configuration and plugins, alive while it loads, and with them
+        # every page they reach once the rebuild is over (90 MB more per rebuild of M, never freed).
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 

@@ -6,6 +6,7 @@ a from-scratch one: page by page for the renderer, byte by byte for the built si
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import shutil
@@ -19,6 +20,7 @@ from mkdocs.exceptions import Abort
 from sitekit import ROOT, copy_project, tree_hash
 
 from dossier import model
+from dossier.errors import DossierError
 from dossier.plugin import REUSE_TEMPLATE, _Serving, _watch_natively
 from dossier.render import Memo, Renderer, render
 from dossier.resolve import load
@@ -172,6 +174,8 @@ def serving() -> Iterator[None]:
         yield
     finally:
         (_Serving.active, _Serving.records, _Serving.rendered, _Serving.built, _Serving.memo, _Serving.dossier) = saved
+        logging.getLogger("mkdocs").removeHandler(_Serving.warnings)
+        gc.enable()  # as `on_post_build` does; a test whose build fails may leave it off
 
 
 def _build(project: Path, site: Path) -> None:
@@ -179,6 +183,11 @@ def _build(project: Path, site: Path) -> None:
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
     config.site_url = URL
     build(config, serve_url=URL)
+
+
+def _diff(served: Path, clean: Path) -> list[str]:
+    a, b = tree_hash(served), tree_hash(clean)
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
 
 
 def _clean_build(project: Path, site: Path) -> None:
@@ -262,3 +271,199 @@ def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: 
     clean = tmp_path / "clean"
     _clean_build(project, clean)
     assert tree_hash(served) == tree_hash(clean)
+
+
+# -- what else a page depends on -------------------------------------------------------------------------------
+@pytest.mark.parametrize("record", ["actors/cina.yml", "sources/articolo-pechino-2025-09.yml"], ids=["actor", "source"])
+def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: None, record: str) -> None:
+    """Actor and source tags are only in the page's front matter (actor.md.j2 and source.md.j2 do not print them),
+    which MkDocs strips before `on_page_markdown`: the keys must cover the front matter, or the theme's tag chips and
+    the search entries' `tags` of the retagged page would stay the old ones."""
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    _edit(project / "data" / record, r"^  - parata-di-pechino$", "  - un-tag-nuovo")
+    _build(project, served)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert _diff(served, clean) == []
+
+
+def test_a_base_configuration_edit_rebuilds_every_page(tmp_path: Path, serving: None) -> None:
+    """With `INHERIT: base.yml` (a documented MkDocs feature), editing the base file (here the site name, shown in
+    every page's header) changes every page: the site key is the loaded configuration, not mkdocs.yml's bytes."""
+    project = copy_project(tmp_path / "project")
+    (project / "mkdocs.yml").rename(project / "base.yml")
+    (project / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    served = tmp_path / "served"
+    _build(project, served)
+    _edit(project / "base.yml", r"^site_name: .*$", "site_name: Un altro nome")
+    _build(project, served)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert _diff(served, clean) == []
+
+
+def _with_templates(project: Path) -> Path:
+    """The project's mkdocs.yml with a `templates:` folder (empty: the packaged templates still apply)."""
+    _edit(project / "mkdocs.yml", r"^      data_dir: data$", "      data_dir: data\n      templates: templates")
+    templates = project / "templates"
+    templates.mkdir()
+    return templates
+
+
+def test_adding_a_static_file_a_generated_page_links_to(tmp_path: Path, serving: None) -> None:
+    """A project template links an image of docs/ (`![logo](../img/logo.png)` on every actor page). MkDocs rewrites
+    a relative link only when its target exists, so adding docs/img/logo.png changes the actor pages' HTML: the
+    conversion key lists every file, not only the documentation pages."""
+    project = copy_project(tmp_path / "project")
+    templates = _with_templates(project)
+    packaged = (ROOT / "dossier/templates/actor.md.j2").read_text(encoding="utf-8")
+    (templates / "actor.md.j2").write_text(packaged + "\n![logo](../img/logo.png)\n", encoding="utf-8")
+    served = tmp_path / "served"
+    _build(project, served)
+    (project / "docs/img").mkdir()
+    (project / "docs/img/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _build(project, served)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert _diff(served, clean) == []
+
+
+def test_an_optional_include_does_not_break_the_memo(data: Path, tmp_path: Path) -> None:
+    """`{% include "x" ignore missing %}` renders fine when x does not exist: following the templates a template
+    refers to (to know what it sees) must not fail on it (it would stop `mkdocs serve` with a traceback)."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    packaged = (ROOT / "dossier/templates/actor.md.j2").read_text(encoding="utf-8")
+    (templates / "actor.md.j2").write_text(
+        packaged + '\n{% include "actor_extra.md.j2" ignore missing %}\n', encoding="utf-8"
+    )
+    dossier = load(data)
+    fresh = render(dossier, templates_dir=templates, page_size=SMALL)
+    assert Renderer(dossier, templates_dir=templates, page_size=SMALL, memo=Memo()).pages() == fresh
+
+
+def test_editing_a_glossary_appended_to_every_page(tmp_path: Path, serving: None) -> None:
+    """Material's documented glossary: `pymdownx.snippets` appends includes/abbreviations.md (outside docs/, listed
+    under `watch:`) to every page, and `abbr` turns each term into <abbr title=...>. Editing a definition changes
+    the HTML of every page naming the term while the generated Markdown is unchanged: the conversion key covers the
+    files under `watch:`."""
+    project = copy_project(tmp_path / "project")
+    includes = project / "includes"
+    includes.mkdir()
+    glossary = includes / "abbreviations.md"
+    glossary.write_text("*[Putin]: Presidente della Russia\n", encoding="utf-8")
+    _edit(
+        project / "mkdocs.yml",
+        r"^  - tables$",
+        f"  - tables\n  - pymdownx.snippets:\n      base_path: [{str(project)!r}]\n"
+        "      auto_append: [includes/abbreviations.md]",
+    )
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text(encoding="utf-8") + "\nwatch:\n  - includes\n", encoding="utf-8"
+    )
+    served = tmp_path / "served"
+    _build(project, served)
+    assert "Presidente della Russia" in (served / "actors/vladimir-putin/index.html").read_text(encoding="utf-8")
+    glossary.write_text("*[Putin]: Presidente russo dal 2000\n", encoding="utf-8")
+    _build(project, served)
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert _diff(served, clean) == []
+
+
+def test_a_strict_rebuild_fails_like_a_clean_one(tmp_path: Path, serving: None) -> None:
+    """`mkdocs serve --strict` with a project template whose pages warn (a link to a missing file): the clean build
+    aborts, and so must every rebuild. A page that warned is not kept, so its conversion warns again."""
+    project = copy_project(tmp_path / "project")
+    templates = _with_templates(project)
+    packaged = (ROOT / "dossier/templates/actor.md.j2").read_text(encoding="utf-8")
+    (templates / "actor.md.j2").write_text(packaged + "\n[metodo](../manca.md)\n", encoding="utf-8")
+
+    def strict_build(site: Path) -> None:
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+        config.site_url = URL
+        build(config, serve_url=URL)
+
+    with pytest.raises(Abort):
+        strict_build(tmp_path / "served")
+    with pytest.raises(Abort):  # nothing changed: a clean build would abort again
+        strict_build(tmp_path / "served")
+
+
+# -- edit sequences that move everything ------------------------------------------------------------------------
+def _prepend_sentence(data: Path) -> None:  # every span of the source shifts; anchors may not
+    text = data / "sources/articolo-pechino-2025-09.txt"
+    text.write_text("Una frase aggiunta in testa. " + text.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _overlapping_claim(data: Path) -> None:  # overlaps an already cited stretch: regions merge and renumber
+    (data / "claims/nuova-sovrapposta.yml").write_text(
+        "statement: Una nuova affermazione\nsubject: esperti\nstatus: reported\nconfidence: low\n"
+        "sources:\n  - source: articolo-pechino-2025-09\n    passage: 'Nord attrezzature militari e petrolio'\n"
+        "  - source: articolo-pechino-2025-09\n    passage: Una frase aggiunta in testa\n",
+        encoding="utf-8",
+    )
+
+
+def _rename_and_rekind(data: Path) -> None:  # the actor index and the claims pages reorder
+    _edit(data / "actors/esperti.yml", r"^name: .*$", "name: Analisti")
+    _edit(data / "actors/esperti.yml", r"^kind: group$", "kind: person")
+
+
+def _drop_new_claim(data: Path) -> None:
+    (data / "claims/nuova-sovrapposta.yml").unlink()
+
+
+@pytest.mark.parametrize("size", [1, SMALL])
+def test_a_sequence_of_layout_shifting_edits_renders_as_fresh(data: Path, size: int) -> None:
+    """Spans shifting, highlighted stretches merging and renumbering, records moving between list pages, an invalid
+    state in between: each step compared with a fresh render (a randomised version, 200 sequences of 12 edits with
+    page sizes 1 to 4, found no difference either)."""
+    memo = Memo()
+    previous = load(data)
+    Renderer(previous, page_size=size, memo=memo).pages()
+    quote = data / "quotes/putin-coraggio-eroismo.yml"
+    good = quote.read_text(encoding="utf-8")
+    steps = [_prepend_sentence, _overlapping_claim, _redate, _rename_and_rekind, _drop_new_claim]
+    for step in steps:
+        step(data)
+        if step is _redate:  # an invalid state first, then fixed: that load fails and renders nothing
+            _edit(quote, r"^speaker: .*$", "speaker: nessuno")
+            with pytest.raises(DossierError):
+                load(data, previous=previous)
+            quote.write_text(good, encoding="utf-8")
+        current = load(data, previous=previous)
+        pages = Renderer(current, page_size=size, memo=memo).pages()
+        assert pages == render(load(data), page_size=size), step.__name__
+        previous = current
+    assert memo.reused > 0
+
+
+def test_the_record_cache_forgets_changed_and_removed_files(data: Path) -> None:
+    cache: dict[tuple[str, int, int, int], object] = {}
+    load(data, cache=cache)
+    size = len(cache)
+    assert size == 51  # 50 records and the stored text
+    _retitle(data)
+    load(data, cache=cache)
+    assert len(cache) == size
+    _drop_claim(data)
+    load(data, cache=cache)
+    assert len(cache) == size - 1
+
+
+def test_rebuilds_under_serve_keep_no_garbage(tmp_path: Path, serving: None) -> None:
+    """Only the first load of `mkdocs serve` freezes what is alive: a later freeze would also freeze that rebuild's
+    configuration and plugins, and every page they reach once the rebuild is over (90 MB per rebuild of M)."""
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served)
+    frozen = gc.get_freeze_count()
+    event = project / "data/events/post-trump-social.yml"
+    for number in range(3):
+        _edit(event, r"^title: .*$", f"title: Titolo {number}")
+        _build(project, served)
+    assert gc.get_freeze_count() <= frozen  # nothing more frozen (some was freed as records were replaced)
+    assert gc.isenabled()
