@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -97,6 +98,7 @@ class _Serving:
     memo: ClassVar[Memo] = Memo()
     dossier: ClassVar[Dossier | None] = None
     observers: ClassVar[list[Any]] = []  # watching the data folder
+    settled: ClassVar[bool] = False  # the first build is over (and frozen)
     warnings: ClassVar[_Counter] = _Counter()  # MkDocs' warnings: a page that warned is not kept (so --strict holds)
 
 
@@ -319,6 +321,19 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if _Serving.active and not _Serving.settled:
+            # The first build's configuration and pages live as long as `mkdocs serve` (it keeps that
+            # configuration): out of the collector's sight, so that each rebuild's collection walks only what
+            # the rebuilds made.
+            gc.collect()
+            gc.freeze()
+            _Serving.settled = True
+        elif _Serving.active:
+            # This rebuild's garbage (MkDocs' pages, files and navigation are full of reference cycles) is
+            # collected a moment after the page is served, while the editor reads it, not as the next edit waits.
+            timer = threading.Timer(1.0, gc.collect)
+            timer.daemon = True
+            timer.start()
         gc.enable()
 
     def on_build_error(self, *, error: Exception) -> None:

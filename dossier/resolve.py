@@ -502,7 +502,8 @@ def _no_cyclic_gc(freeze: bool) -> Iterator[None]:
     re-scans the growing heap again and again (a third of the load time of a 18,500-record dossier). Off while
     loading; reference counting still frees everything as usual, frozen or not."""
     enabled = gc.isenabled()
-    gc.collect()  # what an earlier build left (under `mkdocs serve`)
+    if freeze:
+        gc.collect()  # before freezing: no garbage kept for good (under serve, the plugin collects between rebuilds)
     gc.disable()
     try:
         yield

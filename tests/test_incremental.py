@@ -167,13 +167,16 @@ URL = "http://127.0.0.1:8000/"
 
 @pytest.fixture
 def serving() -> Iterator[None]:
-    saved = (_Serving.active, _Serving.records, _Serving.rendered, _Serving.built, _Serving.memo, _Serving.dossier)
-    _Serving.active, _Serving.records, _Serving.rendered, _Serving.built = True, {}, {}, {}
-    _Serving.memo, _Serving.dossier = Memo(), None
+    names = ("active", "records", "rendered", "built", "memo", "dossier", "settled")
+    saved = {name: getattr(_Serving, name) for name in names}
+    fresh = {"active": True, "records": {}, "rendered": {}, "built": {}, "memo": Memo(), "dossier": None}
+    for name, value in {**fresh, "settled": False}.items():
+        setattr(_Serving, name, value)
     try:
         yield
     finally:
-        (_Serving.active, _Serving.records, _Serving.rendered, _Serving.built, _Serving.memo, _Serving.dossier) = saved
+        for name, value in saved.items():
+            setattr(_Serving, name, value)
         logging.getLogger("mkdocs").removeHandler(_Serving.warnings)
         gc.enable()  # as `on_post_build` does; a test whose build fails may leave it off
 
