@@ -121,18 +121,18 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if _Serving.active:
+        serving = _Serving.active
+        if serving:
             logging.getLogger("mkdocs").addHandler(_Serving.warnings)  # once: a logger keeps a handler only once
-        if _Serving.active and _Serving.dossier is not None:
-            # A rebuild makes little garbage but walks a large heap: collected once, as the next rebuild loads,
-            # rather than by several full collections during this one.
-            gc.disable()
+            if _Serving.dossier is not None:
+                # A rebuild makes little garbage but walks a large heap: collected once, after it is served (see
+                # on_post_build), rather than by several full collections during it.
+                gc.disable()
+        cache, previous, memo = (_Serving.records, _Serving.dossier, _Serving.memo) if serving else (None, None, None)
         root = self._root(config)
         theme_lang = config.theme.get("language") if config.theme else None
         lang = self.config.lang or theme_lang or "it"
         try:
-            cache = _Serving.records if _Serving.active else None
-            previous = _Serving.dossier if _Serving.active else None
             dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache, previous=previous)
         except DossierError as exc:
             for problem in exc.problems:
@@ -141,8 +141,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         templates = root / self.config.templates if self.config.templates else None
         if templates is not None and not templates.is_dir():
             raise Abort(f"dossier: templates folder not found: {templates}")
-        memo = _Serving.memo if _Serving.active else None
-        if _Serving.active:
+        if serving:
             _Serving.dossier = dossier
         try:
             self.renderer = Renderer(
@@ -273,7 +272,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     ) -> TemplateContext:
         uri = page.file.src_uri
         built = _Serving.built.get(uri)
-        if built is None or not _Serving.active or uri not in self.markdown_keys:
+        if built is None or uri not in self.markdown_keys:  # (both only under serve)
             return context
         if page.meta.get("template") == REUSE_TEMPLATE:
             context["dossier_reused"] = built.html  # type: ignore[typeddict-unknown-key]

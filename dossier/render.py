@@ -12,10 +12,10 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -27,6 +27,7 @@ from dossier.coverage import Coverage, coverage
 from dossier.edtf import Date, Edtf, format_date, format_edtf
 
 Pages = dict[str, str]
+_T = TypeVar("_T")
 
 TIMELINE = "timeline/index.md"
 ACTORS = "actors/index.md"
@@ -272,7 +273,7 @@ class _Made:
     template: str
     meta: Mapping[str, Any]
     context: dict[str, Any]
-    calls: tuple[tuple[Any, ...], ...]  # (helper, key, extra, answer) for every call to href, cite_href, quotes_at
+    calls: tuple[tuple[str, tuple[Any, ...], Any], ...]  # (method, arguments, answer) behind href, cite_href, quotes_at
     text: str
 
 
@@ -372,23 +373,21 @@ class Renderer:
                 memo.pages[uri] = _Made(template, meta, context, made.calls, made.text)
                 memo.reused += 1
                 return uri, made.text
-        calls: list[tuple[Any, ...]] = []  # what the page asked of the rest of the site, with the answers
+        calls: list[tuple[str, tuple[Any, ...], Any]] = []  # what the page asked of the rest of the site, answered
+
+        def ask(question: Callable[..., _T], *args: Any) -> _T:
+            answer = question(uri, *args)
+            calls.append((question.__name__, args, answer))
+            return answer
 
         def href(target: model.Record | str, anchor: str | None = None) -> str:
-            key = target if isinstance(target, str) else (target.record_kind, target.id)
-            result = self._href(uri, key, anchor)
-            calls.append(("href", key, anchor, result))
-            return result
+            return ask(self._href, target if isinstance(target, str) else (target.record_kind, target.id), anchor)
 
         def cite_href(citation: model.Citation) -> str:
-            result = self._cite_href(uri, citation.source.id, citation.span)
-            calls.append(("cite", citation.source.id, citation.span, result))
-            return result
+            return ask(self._cite_href, citation.source.id, citation.span)
 
         def quotes_at(event: model.Event) -> list[model.Quote]:
-            result = self.site.quotes_at(event)
-            calls.append(("quotes_at", event.id, None, result))
-            return result
+            return ask(self._quotes_at, event.id)
 
         try:
             body = self.env.get_template(template).render(
@@ -424,28 +423,24 @@ class Renderer:
     def _cite_href(self, uri: str, source_id: str, span: tuple[int, int] | None) -> str:
         return self._href(uri, ("source", source_id), self.site.anchor_at(source_id, span))
 
+    def _quotes_at(self, uri: str, event_id: str) -> list[model.Quote]:
+        return self.site.quotes_by_event.get(event_id, [])
+
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
         """Whether a page rendered by the previous run would come out the same now: same template, same values
         passed in (compared deeply: records are frozen dataclasses), and the same answers from the rest of the site
         (where each linked record now lives, which quotes an event now has)."""
         if made.template != template or made.meta != meta or made.context != context:
             return False
-        memo_same_layout = self.memo is not None and self.memo.same_layout
+        links_hold = self.memo is not None and self.memo.same_layout  # then only the quotes need asking again
         try:
-            for name, key, extra, result in made.calls:
-                if name != "quotes_at" and memo_same_layout:
-                    continue
-                if name == "href":
-                    now: Any = self._href(uri, key, extra)
-                elif name == "cite":
-                    now = self._cite_href(uri, key, extra)
-                else:
-                    now = self.site.quotes_by_event.get(key, [])
-                if now != result:
-                    return False
+            return all(
+                getattr(self, question)(uri, *args) == answer
+                for question, args, answer in made.calls
+                if not (links_hold and question != "_quotes_at")
+            )
         except KeyError:  # a linked record is gone
             return False
-        return True
 
     def _memoizable(self, template: str) -> bool:
         """A page may be reused only if its templates see no more than what `_still` compares: not the whole
