@@ -42,6 +42,7 @@ from dossier.resolve import Cache, load
 
 log = logging.getLogger("mkdocs.plugins.dossier")
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
+THEME_DIR = Path(str(resources.files("dossier") / "theme"))  # template overrides for Material, below custom_dir
 REUSE_TEMPLATE = "dossier-reused.html"  # under serve: a page whose HTML is known already is "rendered" by this
 
 
@@ -156,6 +157,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         for extension in REQUIRED_EXTENSIONS:  # the generated Markdown is written for these
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        if THEME_DIR.is_dir() and str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in target:

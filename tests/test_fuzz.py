@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from dossier import loader, resolve
 from dossier.errors import DossierError
 
-# 9,400 examples in all at CI size; DOSSIER_FUZZ_SCALE=10 runs ten times as many (see docs/security.md).
+# 9,400 examples in all at CI size; DOSSIER_FUZZ_SCALE=10 runs ten times as many (see dev/security.md).
 SCALE = int(os.environ.get("DOSSIER_FUZZ_SCALE", "1"))
 FAST = settings(max_examples=2000 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
