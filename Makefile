@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint render bench clean
+.PHONY: site test serve check lint render bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache
+
+messages: $(VENV)/.installed  ## extract interface strings into dossier/locale/dossier.pot and update every catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NN_:1,2 -k NP_:1c,2 --no-location --sort-output --omit-header \
+		-o dossier/locale/dossier.pot .
+	$(BIN)/pybabel update -D dossier -i dossier/locale/dossier.pot -d dossier/locale --no-wrap --omit-header \
+		--ignore-obsolete --no-fuzzy-matching

@@ -2,43 +2,56 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from dossier import output, schema
-from dossier.coverage import coverage
+from dossier.coverage import Coverage, coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
+from dossier.kinds import DEFAULT
 from dossier.model import Dossier
-from dossier.project import Project, load_project
-from dossier.render import Renderer, RenderError
-from dossier.resolve import display_path, load
+from dossier.project import Project, ProjectError, load_project
+from dossier.resolve import Validated, display_path, load, validate
 
 EXIT_INVALID = 1
+EXIT_USAGE = 2
 
 
-def _project(data: Path | None) -> Project:
-    project = load_project()
+def _project(data: Path | None, config_file: Path | None) -> Project:
+    try:
+        project = load_project(config_file=config_file)
+    except ProjectError as exc:
+        name = display_path(config_file) if config_file else "mkdocs.yml"
+        click.echo(f"{name}: cannot be loaded:\n{exc}", err=True)
+        sys.exit(EXIT_USAGE)
     if data is not None:
-        return Project(root=project.root, data_dir=data, lang=project.lang, templates_dir=project.templates_dir)
+        return replace(project, data_dir=data.resolve())
     return project
+
+
+def _invalid(exc: DossierError, fmt: str) -> NoReturn:
+    if fmt == "json":
+        click.echo(format_json(exc.problems))
+    elif fmt == "github":
+        click.echo(format_github(exc.problems))
+        click.echo(format_text(exc.problems), err=True)
+    else:
+        click.echo(format_text(exc.problems), err=True)
+    sys.exit(EXIT_INVALID)
 
 
 def _load_or_exit(project: Project, fmt: str = "text") -> Dossier:
     try:
-        return load(project.data_dir, lang=project.lang)
+        return load(project.data_dir, lang=project.lang, workers=os.cpu_count() or 1)
     except DossierError as exc:
-        if fmt == "json":
-            click.echo(format_json(exc.problems))
-        elif fmt == "github":
-            click.echo(format_github(exc.problems))
-            click.echo(format_text(exc.problems), err=True)
-        else:
-            click.echo(format_text(exc.problems), err=True)
-        sys.exit(EXIT_INVALID)
+        _invalid(exc, fmt)
 
 
 data_option = click.option(
@@ -47,16 +60,26 @@ data_option = click.option(
     default=None,
     help="The data folder (default: the one the dossier plugin uses in mkdocs.yml, else ./data).",
 )
+config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The MkDocs configuration (default: the nearest mkdocs.yml).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dossier")
 def main() -> None:
     """Validate and render annotated news dossiers."""
+    # A command is a short-lived program: nothing it loads is cyclic garbage, so the collector has nothing to do.
+    gc.disable()
 
 
 @main.command()
 @data_option
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -65,33 +88,32 @@ def main() -> None:
     show_default=True,
     help="How to print problems; 'github' prints GitHub Actions annotations.",
 )
-def check(data: Path | None, fmt: str) -> None:
+def check(data: Path | None, config_file: Path | None, fmt: str) -> None:
     """Validate the data folder; exit 1 and list every problem if it has any."""
     started = time.perf_counter()
-    project = _project(data)
-    dossier = _load_or_exit(project, fmt)
+    project = _project(data, config_file)
+    try:
+        validated = validate(project.data_dir, workers=os.cpu_count() or 1)
+    except DossierError as exc:
+        _invalid(exc, fmt)
     elapsed = time.perf_counter() - started
     if fmt == "json":
         click.echo("[]")
         return
-    counts = ", ".join(
-        f"{len(records)} {name}"
-        for name, records in (
-            ("actors", dossier.actors),
-            ("events", dossier.events),
-            ("quotes", dossier.quotes),
-            ("claims", dossier.claims),
-            ("sources", dossier.sources),
-        )
-    )
+    counts = ", ".join(f"{validated.count(kind.name)} {kind.folder}" for kind in validated.registry)
     click.echo(f"{display_path(project.data_dir)}: {counts}: no problems ({elapsed:.2f} s)", err=fmt == "github")
-    for source in dossier.sources:
-        report = coverage(dossier, source)
-        if report is not None:
-            summary = (
-                f"source coverage: {source.id}: {report.cited_count}/{report.total} sentences cited ({report.percent}%)"
-            )
-            click.echo(summary, err=fmt == "github")
+    for (_, record_id), report in _coverage(validated):
+        cited = f"{report.cited_count}/{report.total} sentences cited ({report.percent}%)"
+        summary = f"source coverage: {record_id}: {cited}"
+        click.echo(summary, err=fmt == "github")
+
+
+def _coverage(validated: Validated) -> list[tuple[tuple[str, str], Coverage]]:
+    """The coverage of every stored text, by the (kind, id) of the record holding it."""
+    cited: dict[str, list[tuple[int, int]]] = {}
+    for (source_id, _, _, _), span in validated.spans.items():
+        cited.setdefault(source_id, []).append(span)
+    return [(key, coverage(text, cited.get(key[1], []))) for key, text in sorted(validated.texts.items())]
 
 
 @main.command("schema")
@@ -105,17 +127,18 @@ def check(data: Path | None, fmt: str) -> None:
 def schema_command(out: Path) -> None:
     """Write a JSON Schema per record kind, for completion and inline errors in editors."""
     out.mkdir(parents=True, exist_ok=True)
-    for folder, (kind, model_type) in schema.KINDS.items():
-        document = model_type.model_json_schema()
+    for kind in DEFAULT:
+        document = kind.model.model_json_schema()
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        document["title"] = f"Dossier {kind} (data/{folder}/*.yml)"
-        target = out / f"{kind}.schema.json"
+        document["title"] = f"Dossier {kind.name} (data/{kind.folder}/*.yml)"
+        target = out / f"{kind.name}.schema.json"
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         click.echo(f"wrote {display_path(target)}")
 
 
 @main.command()
 @data_option
+@config_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -126,17 +149,22 @@ def schema_command(out: Path) -> None:
     "--docs",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Hand-written pages to include (default: docs/ beside mkdocs.yml).",
+    help="Hand-written pages to include (default: the docs_dir of mkdocs.yml).",
 )
-def render(data: Path | None, out: Path, docs: Path | None) -> None:
+def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | None) -> None:
     """Write the site's pages as Markdown files, for engines that run no MkDocs plugins."""
-    project = _project(data)
+    from dossier import output
+    from dossier.render import Renderer, RenderError
+
+    project = _project(data, config_file)
     dossier = _load_or_exit(project)
-    renderer = Renderer(dossier, lang=project.lang, templates_dir=project.templates_dir)
-    docs_dir = docs if docs is not None else project.root / "docs"
+    docs_dir = docs if docs is not None else project.docs_dir
     if docs_dir.resolve() == out.resolve() or out.resolve() in docs_dir.resolve().parents:
         raise click.UsageError("--out must not be the docs folder or contain it")
     try:
+        renderer = Renderer(
+            dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size
+        )
         files = output.tree(renderer, docs_dir)
         changed = output.write(out, files)
     except (output.OutputError, RenderError) as exc:
@@ -148,23 +176,31 @@ def render(data: Path | None, out: Path, docs: Path | None) -> None:
 
 @main.command("coverage")
 @data_option
+@config_option
 @click.argument("source", required=False)
-def coverage_command(data: Path | None, source: str | None) -> None:
+def coverage_command(data: Path | None, config_file: Path | None, source: str | None) -> None:
     """List the sentences of a source's stored text that no record cites (all sources when none is named)."""
-    project = _project(data)
-    dossier = _load_or_exit(project)
-    sources = {s.id: s for s in dossier.sources}
-    if source is not None and source not in sources:
-        raise click.BadParameter(f"no source '{source}'{did_you_mean(source, sources)}", param_hint="SOURCE")
-    selected = [sources[source]] if source else list(sources.values())
-    for item in selected:
-        report = coverage(dossier, item)
+    project = _project(data, config_file)
+    try:
+        validated = validate(project.data_dir, workers=os.cpu_count() or 1)
+    except DossierError as exc:
+        _invalid(exc, "text")
+    cited_kinds = [k.name for k in validated.registry.cited()]
+    records = {i: (k, i) for k in cited_kinds for i in sorted(validated.data[k])}
+    if source is not None and source not in records:
+        raise click.BadParameter(f"no source '{source}'{did_you_mean(source, records)}", param_hint="SOURCE")
+    reports = dict(_coverage(validated))
+    for record_id in [source] if source else list(records):
+        key = records[record_id]
+        report = reports.get(key)
         if report is None:
-            click.echo(f"{item.id}: no stored text")
+            click.echo(f"{record_id}: no stored text")
             continue
-        click.echo(f"{item.id}: {report.cited_count}/{report.total} sentences cited ({report.percent}%)")
-        assert item.text is not None
-        for (start, end), cited in zip(report.sentences, report.cited, strict=True):
-            if not cited:
-                line = item.text.original.count("\n", 0, start) + 1
-                click.echo(f"  line {line}: {item.text.original[start:end]}")
+        click.echo(f"{record_id}: {report.cited_count}/{report.total} sentences cited ({report.percent}%)")
+        text = validated.texts[key].original
+        for start, end in report.uncited_spans():
+            line = text.count("\n", 0, start) + 1
+            click.echo(f"  line {line}: {text[start:end]}")
+
+
+__all__ = ["main"]

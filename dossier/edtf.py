@@ -1,5 +1,7 @@
 """Dates that say how precise they are: the part of EDTF (ISO 8601-2, levels 0 and 1) a dossier needs.
 
+Parsing and ordering only; :class:`dossier.i18n.Words` says a date in words.
+
 Supported: ``2025``, ``2025-09``, ``2025-09-03``; a qualifier at the end, ``~`` (approximate), ``?`` (uncertain)
 or ``%`` (both); intervals ``2024-08/2025-04``, open ``../2025`` and ``2025/..``, unknown ``/2025``.
 Not supported (an error says so): unspecified digits (``201X``), seasons, times, years before 1 or after 9999.
@@ -127,110 +129,3 @@ def parse(text: str) -> Edtf:
     if start and end and end.latest < start.earliest:
         raise ValueError(f"'{text}': the interval ends ({end.iso()}) before it starts ({start.iso()})")
     return Edtf(text=text, start=start, end=end, interval=True, open_start=open_start, open_end=open_end)
-
-
-MONTHS = {
-    "it": [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
-
-_WORDS = {
-    "it": {
-        "approximate": "circa",
-        "uncertain": "incerto",
-        "from": "dal",
-        "from_month": "da",
-        "to": "al",
-        "until": "fino al",
-        "until_month": "fino a",
-        "since": "dal",
-        "since_month": "da",
-        "and": "–",
-    },
-    "en": {
-        "approximate": "approximately",
-        "uncertain": "uncertain",
-        "from": "from",
-        "from_month": "from",
-        "to": "to",
-        "until": "until",
-        "until_month": "until",
-        "since": "since",
-        "since_month": "since",
-        "and": "–",
-    },
-}
-
-
-def _plain(date: Date, lang: str) -> str:
-    months = MONTHS.get(lang, MONTHS["en"])
-    if date.day and date.month:
-        day = "1º" if date.day == 1 and lang == "it" else str(date.day)
-        return f"{day} {months[date.month - 1]} {date.year}"
-    if date.month:
-        return f"{months[date.month - 1]} {date.year}"
-    return str(date.year)
-
-
-def _qualifiers(date: Date, lang: str) -> str:
-    words = _WORDS.get(lang, _WORDS["en"])
-    found = [words[name] for name in ("approximate", "uncertain") if getattr(date, name)]
-    return f" ({', '.join(found)})" if found else ""
-
-
-def format_date(date: Date, lang: str = "it") -> str:
-    """'3 settembre 2025', 'giugno 2024 (circa)', '2019 (incerto)'; English likewise."""
-    return _plain(date, lang) + _qualifiers(date, lang)
-
-
-def _after(word: str, text: str, lang: str) -> str:
-    """``word text``, with Italian elision and euphony: 'dall'8 marzo', 'fino all'11 maggio', 'fino ad aprile'."""
-    if lang == "it":
-        if word.endswith("al") and text.split(" ")[0] in ("8", "11"):
-            return f"{word}l'{text}"
-        if word.endswith(" a") and text.startswith("a"):
-            return f"{word}d {text}"
-    return f"{word} {text}"
-
-
-def format_edtf(value: Edtf, lang: str = "it") -> str:
-    """Words for a date or an interval, in the dossier's language."""
-    if not value.interval:
-        assert value.start is not None
-        return format_date(value.start, lang)
-    words = _WORDS.get(lang, _WORDS["en"])
-    start, end = value.start, value.end
-    if start and end:
-        return f"{format_date(start, lang)} – {format_date(end, lang)}"
-    if end:
-        key = "until_month" if end.month and not end.day else "until"
-        return _after(words[key], format_date(end, lang), lang)
-    assert start is not None
-    key = "since_month" if start.month and not start.day else "since"
-    return _after(words[key], format_date(start, lang), lang)

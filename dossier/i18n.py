@@ -1,227 +1,171 @@
-"""Interface strings of the generated pages, per language. Data text is never translated, only the frame."""
+"""The words around the data: interface strings from gettext catalogues, numbers, dates and lists from CLDR.
+
+Interface strings are written in English in the code and the templates (``_("Timeline")``) and translated by the
+catalogues in ``dossier/locale/<lang>/LC_MESSAGES/dossier.po``, compiled in memory when a language is first used:
+a translator adds a language with a ``.po`` file, without touching Python (``make messages`` extracts the strings
+and updates every catalogue). Numbers, month names, date patterns, list joins and plural rules come from Babel
+(the Unicode CLDR), so "11.000" in Italian is "11,000" in English and "11 000" in French.
+
+Data is never translated: only the frame around it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import functools
+import io
+import re
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
-CATALOGUE: Mapping[str, Mapping[str, str]] = {
-    "it": {
-        "timeline": "Cronologia",
-        "actors": "Attori",
-        "quotes": "Citazioni",
-        "claims": "Affermazioni",
-        "sources": "Fonti",
-        "overview": "In sintesi",
-        "kind.person": "Persone",
-        "kind.organization": "Organizzazioni",
-        "kind.country": "Paesi",
-        "kind.group": "Gruppi",
-        "kind1.person": "persona",
-        "kind1.organization": "organizzazione",
-        "kind1.country": "paese",
-        "kind1.group": "gruppo",
-        "note.context": "Contesto",
-        "note.correction": "Correzione",
-        "note.verification": "Verifica",
-        "note.translation": "Traduzione",
-        "note.none": "Nota",
-        "form.direct": "citazione diretta",
-        "form.partial": "citazione parziale",
-        "form.paraphrase": "parafrasi",
-        "status.reported": "riportata",
-        "status.confirmed": "confermata",
-        "status.disputed": "contestata",
-        "status.denied": "smentita",
-        "status.retracted": "ritrattata",
-        "confidence.high": "affidabilità alta",
-        "confidence.medium": "affidabilità media",
-        "confidence.low": "affidabilità bassa",
-        "source.article": "articolo",
-        "source.social-post": "post sui social media",
-        "source.official-statement": "dichiarazione ufficiale",
-        "source.report": "rapporto",
-        "source.broadcast": "trasmissione",
-        "source.book": "libro",
-        "source.interview": "intervista",
-        "source.dataset": "dati",
-        "source.other": "altro",
-        "according_to": "secondo",
-        "according_to_source": "secondo la fonte",
-        "date": "Data",
-        "date_text": "nelle parole della fonte",
-        "place": "Luogo",
-        "participants": "Partecipanti",
-        "speaker": "Chi parla",
-        "addressed_to": "Rivolta a",
-        "event": "Evento",
-        "form": "Forma",
-        "original": "Testo originale",
-        "cited_in": "Fonti",
-        "verified": "passaggio verificato sul testo della fonte",
-        "unverified": "testo della fonte non archiviato: passaggio non verificato",
-        "roles": "Ruoli",
-        "relations": "Relazioni",
-        "events_of": "Eventi",
-        "quotes_by": "Citazioni",
-        "quotes_to": "Citazioni rivolte a questo attore",
-        "claims_by": "Affermazioni di questo attore",
-        "claims_about": "Affermazioni su questo attore",
-        "mentioned_in": "Citato in",
-        "aliases": "Detto anche",
-        "by_speaker": "Per autore",
-        "chronological": "In ordine cronologico",
-        "undated": "Senza data",
-        "compare": "Affermazioni a confronto",
-        "value": "Valore",
-        "approximate": "circa",
-        "metadata": "Scheda",
-        "title": "Titolo",
-        "kind": "Tipo",
-        "lang": "Lingua",
-        "published": "Pubblicazione",
-        "author": "Autore",
-        "publisher": "Editore",
-        "url": "Indirizzo",
-        "archive_url": "Copia d'archivio",
-        "accessed": "Consultata",
-        "text": "Testo",
-        "cited_passages": "Passaggi citati",
-        "cited_by": "citato da",
-        "coverage": "Copertura",
-        "coverage_text": "{cited} frasi su {total} sono citate da almeno un fatto ({percent}%).",
-        "uncited": "Frasi non ancora citate",
-        "filter_actor": "Attore",
-        "filter_tag": "Tema",
-        "filter_all": "tutti",
-        "filter_none": "Nessun evento corrisponde al filtro.",
-        "counts": "Il dossier raccoglie {actors}, {events}, {quotes}, {claims} e {sources}.",
-        "n.actors": "{n} attore|{n} attori",
-        "n.events": "{n} evento|{n} eventi",
-        "n.quotes": "{n} citazione|{n} citazioni",
-        "n.claims": "{n} affermazione|{n} affermazioni",
-        "n.sources": "{n} fonte|{n} fonti",
-        "latest_events": "Ultimi eventi",
-        "key_actors": "Attori principali",
-        "of": "di",
-        "from": "dal",
-        "to": "al",
-        "tags": "Temi",
-        "no_text": "Il testo di questa fonte non è archiviato nel dossier.",
-    },
-    "en": {
-        "timeline": "Timeline",
-        "actors": "Actors",
-        "quotes": "Quotes",
-        "claims": "Claims",
-        "sources": "Sources",
-        "overview": "Overview",
-        "kind.person": "People",
-        "kind.organization": "Organisations",
-        "kind.country": "Countries",
-        "kind.group": "Groups",
-        "kind1.person": "person",
-        "kind1.organization": "organisation",
-        "kind1.country": "country",
-        "kind1.group": "group",
-        "note.context": "Context",
-        "note.correction": "Correction",
-        "note.verification": "Verification",
-        "note.translation": "Translation",
-        "note.none": "Note",
-        "form.direct": "direct quote",
-        "form.partial": "partial quote",
-        "form.paraphrase": "paraphrase",
-        "status.reported": "reported",
-        "status.confirmed": "confirmed",
-        "status.disputed": "disputed",
-        "status.denied": "denied",
-        "status.retracted": "retracted",
-        "confidence.high": "high confidence",
-        "confidence.medium": "medium confidence",
-        "confidence.low": "low confidence",
-        "source.article": "article",
-        "source.social-post": "social media post",
-        "source.official-statement": "official statement",
-        "source.report": "report",
-        "source.broadcast": "broadcast",
-        "source.book": "book",
-        "source.interview": "interview",
-        "source.dataset": "dataset",
-        "source.other": "other",
-        "according_to": "according to",
-        "according_to_source": "according to the source",
-        "date": "Date",
-        "date_text": "in the source's words",
-        "place": "Place",
-        "participants": "Participants",
-        "speaker": "Speaker",
-        "addressed_to": "Addressed to",
-        "event": "Event",
-        "form": "Form",
-        "original": "Original words",
-        "cited_in": "Sources",
-        "verified": "passage verified against the source text",
-        "unverified": "source text not stored: passage not verified",
-        "roles": "Roles",
-        "relations": "Relations",
-        "events_of": "Events",
-        "quotes_by": "Quotes",
-        "quotes_to": "Quotes addressed to this actor",
-        "claims_by": "Claims made by this actor",
-        "claims_about": "Claims about this actor",
-        "mentioned_in": "Mentioned in",
-        "aliases": "Also known as",
-        "by_speaker": "By speaker",
-        "chronological": "In chronological order",
-        "undated": "Undated",
-        "compare": "Claims compared",
-        "value": "Value",
-        "approximate": "about",
-        "metadata": "Details",
-        "title": "Title",
-        "kind": "Kind",
-        "lang": "Language",
-        "published": "Published",
-        "author": "Author",
-        "publisher": "Publisher",
-        "url": "Address",
-        "archive_url": "Archived copy",
-        "accessed": "Accessed",
-        "text": "Text",
-        "cited_passages": "Cited passages",
-        "cited_by": "cited by",
-        "coverage": "Coverage",
-        "coverage_text": "{cited} of {total} sentences are cited by at least one fact ({percent}%).",
-        "uncited": "Sentences not yet cited",
-        "filter_actor": "Actor",
-        "filter_tag": "Topic",
-        "filter_all": "all",
-        "filter_none": "No event matches the filter.",
-        "counts": "The dossier holds {actors}, {events}, {quotes}, {claims} and {sources}.",
-        "n.actors": "{n} actor|{n} actors",
-        "n.events": "{n} event|{n} events",
-        "n.quotes": "{n} quote|{n} quotes",
-        "n.claims": "{n} claim|{n} claims",
-        "n.sources": "{n} source|{n} sources",
-        "latest_events": "Latest events",
-        "key_actors": "Key actors",
-        "of": "of",
-        "from": "from",
-        "to": "to",
-        "tags": "Topics",
-        "no_text": "The text of this source is not stored in the dossier.",
-    },
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as cldr_date
+from babel.dates import format_skeleton
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from dossier.edtf import Date, Edtf
+
+DOMAIN = "dossier"
+SOURCE_LANGUAGE = "en"  # the language of the msgids
+
+
+def locale_dir() -> Path:
+    return Path(str(resources.files("dossier") / "locale"))
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """The interface languages: English and every language with a catalogue."""
+    found = {p.parent.parent.name for p in locale_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return tuple(sorted(found | {SOURCE_LANGUAGE}))
+
+
+def supported(lang: str) -> bool:
+    return lang in languages()
+
+
+@functools.cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue of ``lang`` (the source language translates to itself)."""
+    path = locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == SOURCE_LANGUAGE or not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a message with its context for translation (``pybabel extract -k NP_:1c,2``)."""
+    return (context, message)
+
+
+# An open interval's words depend on the precision of its one known end ('dal 3 settembre', 'da settembre').
+_OPEN = {
+    ("since", "day"): NP_("day", "since %(date)s"),
+    ("since", "month"): NP_("month", "since %(date)s"),
+    ("since", "year"): NP_("year", "since %(date)s"),
+    ("until", "day"): NP_("day", "until %(date)s"),
+    ("until", "month"): NP_("month", "until %(date)s"),
+    ("until", "year"): NP_("year", "until %(date)s"),
 }
 
-LANGUAGES = tuple(CATALOGUE)
+# Italian writes "dall'8 marzo", "fino all'aprile", "fino ad aprile": a spelling rule of the language, not a list
+# of words (the catalogue says "dal %(date)s", the rule elides it before a vowel sound).
+_ELISIONS = {
+    "it": [(re.compile(r"\b(d?al) (?=8\b|11\b|[aeiou])"), r"\1l'"), (re.compile(r"\bfino a (?=a)"), "fino ad ")],
+}
 
 
-def plural(catalogue: Mapping[str, str], key: str, n: int) -> str:
-    """'1 fonte', '2 fonti': the catalogue holds 'singular|plural' with {n}."""
-    one, many = catalogue[key].split("|")
-    return (one if n == 1 else many).format(n=n)
+class Words:
+    """Everything a page says in one language: translations and CLDR formats."""
 
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        try:
+            self.locale = Locale.parse(lang.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            self.locale = Locale.parse(SOURCE_LANGUAGE)
+        self.translations = translations(lang)
 
-def strings(lang: str) -> Mapping[str, str]:
-    """The catalogue for ``lang``, falling back to English for languages without one."""
-    return CATALOGUE.get(lang.split("-")[0], CATALOGUE["en"])
+    def gettext(self, message: str, **values: object) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        values.setdefault("num", self.number(n))
+        return self.translations.ngettext(singular, plural, n) % values
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        text = str(self.translations.pgettext(context, message))
+        return text % values if values else text
+
+    def number(self, value: int | float | Decimal | str) -> str:
+        """'11.000' in Italian, '11,000' in English."""
+        return format_decimal(Decimal(str(value)), locale=self.locale)
+
+    def join(self, items: list[str]) -> str:
+        """'a, b e c' in Italian, 'a, b, and c' in English."""
+        return format_list(items, locale=self.locale)
+
+    # -- dates ------------------------------------------------------------------------------------------------------
+    def date(self, value: Edtf | None) -> str:
+        """Words for a date or an interval: '3 settembre 2025', 'giugno 2024 (circa)', 'dal 2011', ..."""
+        if value is None:
+            return ""
+        start, end = value.start, value.end
+        if not value.interval:
+            assert start is not None
+            return self.day(start)
+        if start and end:
+            return f"{self.day(start)} – {self.day(end)}"
+        if end:
+            return self._open("until", end, self.day(end))
+        assert start is not None
+        return self._open("since", start, self.day(start))
+
+    def span(self, start: Edtf | None, end: Edtf | None) -> str:
+        """A role's or relation's time: '2020 – 2024', 'dal 2011', 'fino al 2024'."""
+        if start and end:
+            return f"{self.date(start)} – {self.date(end)}"
+        if start:
+            return self._open("since", start.start or start.end, self.date(start))  # type: ignore[arg-type]
+        if end:
+            return self._open("until", end.end or end.start, self.date(end))  # type: ignore[arg-type]
+        return ""
+
+    def _open(self, side: str, date: Date, words: str) -> str:
+        """'dal 3 settembre 2025', 'da settembre 2025', 'fino ad aprile 2025': the wording depends on the precision
+        (the catalogue's context), and on the spelling rules of the language."""
+        text = self.pgettext(*_OPEN[(side, date.precision)], date=words)
+        for pattern, replacement in _ELISIONS.get(self.locale.language, ()):
+            text = pattern.sub(replacement, text)
+        return text
+
+    def day(self, date: Date) -> str:
+        """One date at its precision, with its qualifiers: '3 settembre 2025', 'giugno 2024 (circa)'."""
+        if date.day and date.month:
+            text = cldr_date(dt.date(date.year, date.month, date.day), format="long", locale=self.locale)
+        elif date.month:
+            text = format_skeleton("yMMMM", dt.date(date.year, date.month, 1), locale=self.locale)
+        else:
+            text = format_skeleton("y", dt.date(date.year, 1, 1), locale=self.locale)
+        found = []
+        if date.approximate:
+            found.append(self.gettext("approximately"))
+        if date.uncertain:
+            found.append(self.gettext("uncertain"))
+        return f"{text} ({', '.join(found)})" if found else text
+
+    def month(self, year: int, month: int) -> str:
+        """'Settembre 2025': a month as a heading."""
+        text = format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
+        return text[:1].upper() + text[1:]

@@ -1,203 +1,190 @@
 """The resolved dossier: immutable records whose references are objects, with computed back-links.
 
-Built only by :func:`dossier.resolve.load`; never loaded at import time. Actor-to-actor references (roles,
-relations) are :class:`ActorRef` values, because they may form cycles that frozen objects cannot.
+Built only by :func:`dossier.resolve.load`; never loaded at import time. A resolved record has the fields its kind
+declares, named as editors write them, with references replaced by the records they name, dates parsed
+(:class:`~dossier.edtf.Edtf`), flags as booleans and stored texts read. Its class is generated from the declaration
+(:func:`record_class`): one frozen, slotted dataclass per model. A reference to a record of the same kind (an actor's
+relations) is a :class:`Handle`, because such references may form cycles that frozen objects cannot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from dossier.edtf import Edtf
-from dossier.text import StoredText
-
-RecordKind = Literal["actor", "event", "quote", "claim", "source"]
+from dossier.registry import Registry, plan
+from dossier.schema import Strict
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Note:
-    text: str  # Markdown
-    kind: str | None = None
+class Node:
+    """A resolved record or a part of one (a role, a citation, a note): the fields its model declares."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # the fields are generated from the declaration
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Source:
-    id: str
-    title: str
-    kind: str
-    lang: str
-    published: Edtf | None = None
-    author: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    archive_url: str | None = None
-    accessed: Edtf | None = None
-    text: StoredText | None = field(default=None, repr=False)
-    summary: str | None = None
-    tags: tuple[str, ...] = ()
-    notes: tuple[Note, ...] = ()
-    record_kind: RecordKind = "source"
+class Record(Node):
+    """A resolved record: its ``id`` and its kind, then its fields."""
+
+    __slots__ = ()
+    record_kind: ClassVar[str]
+    if TYPE_CHECKING:
+        id: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Citation:
-    source: Source
-    passage: str
-    prefix: str | None = None
-    suffix: str | None = None
-    locator: str | None = None
-    notes: tuple[Note, ...] = ()
-    span: tuple[int, int] | None = None  # where the passage is in the source's text; None if no text is stored
+class Cited(Node):
+    """A resolved citation: where its passage is in the source's stored text (``span``), when it is stored."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        span: tuple[int, int] | None
 
     @property
     def verified(self) -> bool:
         return self.span is not None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ActorRef:
+@dataclass(frozen=True, slots=True)
+class Handle:
+    """A reference to a record of the kind being resolved (an actor's relation to another actor)."""
+
+    record_kind: str
     id: str
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Role:
-    title: str
-    of: ActorRef | None = None
-    start: Edtf | None = None
-    end: Edtf | None = None
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Relation:
-    actor: ActorRef
-    label: str
-    start: Edtf | None = None
-    end: Edtf | None = None
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Actor:
-    id: str
-    name: str
-    kind: str
-    summary: str | None = None
-    aliases: tuple[str, ...] = ()
-    roles: tuple[Role, ...] = ()
-    relations: tuple[Relation, ...] = ()
-    tags: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-    record_kind: RecordKind = "actor"
+    label: str  # the record's name or title, for readers
 
     @property
-    def ref(self) -> ActorRef:
-        return ActorRef(id=self.id, name=self.name, kind=self.kind)
+    def name(self) -> str:
+        return self.label
+
+    @property
+    def title(self) -> str:
+        return self.label
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Event:
-    id: str
-    title: str
-    date: Edtf
-    date_text: str | None = None
-    place: str | None = None
-    participants: tuple[Actor, ...] = ()
-    summary: str | None = None
-    tags: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-    record_kind: RecordKind = "event"
+def _repr(self: Any) -> str:
+    return f"<{self.record_kind} {self.id!r}>"
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Original:
-    lang: str
-    text: str
-    notes: tuple[Note, ...] = ()
+@functools.cache
+def record_class(model: type[Strict], kind: str | None = None, cited: bool = False) -> type[Any]:
+    """The frozen, slotted dataclass holding resolved values of ``model`` (a record of ``kind``, or a part)."""
+    fields: list[tuple[str, Any]] = [("id", str)] if kind else []
+    for part in plan(model):
+        fields.append((part.name, Any))
+        if part.stored is not None:
+            fields.append((part.stored.into, Any))
+    namespace: dict[str, Any] = {"__model__": model}
+    base: type[Node] = Node
+    if kind:
+        base = Record
+        namespace.update(record_kind=kind, __repr__=_repr)
+    elif cited:
+        base = Cited
+        fields.append(("span", Any))
+    cls = dataclasses.make_dataclass(
+        model.__name__, fields, bases=(base,), namespace=namespace, frozen=True, slots=True, kw_only=True,
+        repr=not kind,
+    )  # fmt: skip
+    cls.__module__ = __name__
+    return cls
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Quote:
-    id: str
-    speaker: Actor
-    text: str
-    form: str
-    lang: str
-    addressed_to: tuple[Actor, ...] = ()
-    event: Event | None = None
-    date: Edtf | None = None  # its own date, else its event's
-    date_text: str | None = None
-    original: Original | None = None
-    tags: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-    record_kind: RecordKind = "quote"
+def stored_text(record: Node) -> Any:
+    """The stored text of a record whose kind keeps one (a source's :class:`~dossier.text.StoredText`), else None."""
+    for part in plan(type(record).__model__):  # type: ignore[attr-defined]
+        if part.stored is not None:
+            return getattr(record, part.stored.into)
+    return None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Value:
-    amount: str
-    approximate: bool = False
-    unit: str | None = None
+def citations(node: Node) -> Iterator[Cited]:
+    """Every citation of a record, its parts' included, in field order."""
+    for part in plan(type(node).__model__):  # type: ignore[attr-defined]
+        if part.model is None:
+            continue
+        value = getattr(node, part.name)
+        for item in value if part.many else (value,):
+            if item is None:
+                continue
+            if part.cites:
+                yield item
+            else:
+                yield from citations(item)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Claim:
-    id: str
-    statement: str
-    subject: Actor
-    status: str
-    confidence: str
-    topic: str | None = None
-    event: Event | None = None
-    according_to: Actor | None = None
-    value: Value | None = None
-    date: Edtf | None = None
-    date_text: str | None = None
-    tags: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = ()
-    notes: tuple[Note, ...] = ()
-    record_kind: RecordKind = "claim"
+class Links(Mapping[str, tuple[Record, ...]]):
+    """What points at a record, by the back-link names its kind receives (all present, empty when nothing does);
+    also readable as attributes (``links.events``)."""
 
+    __slots__ = ("_links",)
 
-Record = Actor | Event | Quote | Claim | Source
+    def __init__(self, links: Mapping[str, tuple[Record, ...]]) -> None:
+        self._links = links
 
+    def __getitem__(self, name: str) -> tuple[Record, ...]:
+        return self._links[name]
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ActorLinks:
-    """What points at an actor: computed, never typed twice (FollowTheMoney's reverse properties)."""
+    def __getattr__(self, name: str) -> tuple[Record, ...]:
+        try:
+            return self._links[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
-    events: tuple[Event, ...] = ()
-    quotes_by: tuple[Quote, ...] = ()
-    quotes_to: tuple[Quote, ...] = ()
-    claims_by: tuple[Claim, ...] = ()
-    claims_about: tuple[Claim, ...] = ()
-    mentioned_in: tuple[Record, ...] = ()  # other actors whose roles or relations name this actor
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Links) and self._links == other._links
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._links.items()))
+
+    def __repr__(self) -> str:
+        return f"Links({dict(self._links)!r})"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Dossier:
-    """The whole validated dossier. Tuples are in a deterministic order: events and quotes by date, the rest by id."""
+    """The whole validated dossier. Records of each kind are in the kind's declared order (events and quotes by
+    date, the rest by id); ``dossier.actors`` and the like read them by folder name."""
 
     lang: str
-    actors: tuple[Actor, ...]
-    events: tuple[Event, ...]
-    quotes: tuple[Quote, ...]
-    claims: tuple[Claim, ...]
-    sources: tuple[Source, ...]
-    actor_links: Mapping[str, ActorLinks] = field(repr=False)
-    citations_of: Mapping[str, tuple[tuple[Record, Citation], ...]] = field(repr=False)  # by source id
+    registry: Registry = field(repr=False, compare=False)
+    records: Mapping[str, tuple[Record, ...]]  # by kind name
+    back_links: Mapping[tuple[str, str], Links] = field(repr=False)  # by (kind, id)
+    citations_of: Mapping[tuple[str, str], tuple[tuple[Record, Cited], ...]] = field(repr=False)  # by cited record
+    _index: Mapping[tuple[str, str], Record] = field(repr=False, compare=False)
 
-    def links(self, actor: Actor) -> ActorLinks:
-        return self.actor_links[actor.id]
+    def __getattr__(self, folder: str) -> tuple[Record, ...]:
+        kind = self.registry.by_folder.get(folder)
+        if kind is None:
+            raise AttributeError(folder)
+        return self.records[kind.name]
+
+    def links(self, record: Record | Handle) -> Links:
+        """What points at ``record``."""
+        return self.back_links[(record.record_kind, record.id)]
+
+    def get(self, record_kind: str, record_id: str) -> Record:
+        """The record of that kind and id (``KeyError`` if there is none)."""
+        return self._index[(record_kind, record_id)]
+
+    def resolve(self, reference: Record | Handle) -> Record:
+        """The record a handle names (a record is returned as it is)."""
+        return self._index[(reference.record_kind, reference.id)] if isinstance(reference, Handle) else reference
+
+    def all(self) -> Iterator[Record]:
+        """Every record, kind by kind in the registry's order."""
+        for kind in self.registry:
+            yield from self.records[kind.name]
 
     def __len__(self) -> int:
-        return len(self.actors) + len(self.events) + len(self.quotes) + len(self.claims) + len(self.sources)
+        return sum(len(records) for records in self.records.values())

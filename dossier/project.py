@@ -1,75 +1,94 @@
-"""Where a project's data lives: the ``dossier`` plugin's options in ``mkdocs.yml``, read without MkDocs.
+"""A project as the ``dossier`` command sees it: ``mkdocs.yml`` loaded by MkDocs itself, the plugin's options included.
 
-The command line uses this so that ``dossier check`` validates the same folder the site is built from.
+``mkdocs.config.load_config`` reads the file as ``mkdocs build`` does (``INHERIT:``, ``!ENV``, ``!relative``) and
+validates every option, those of the ``dossier`` plugin with its own :class:`~dossier.config.DossierConfig`; so
+``dossier check``, ``dossier render --out`` and ``mkdocs build`` always work from the same settings.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
+from dossier.config import DossierConfig, interface_language
 
-DEFAULTS: dict[str, Any] = {"data_dir": "data", "lang": None, "templates": None}
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml is trusted, but may use tags such as ``!!python/name:``: read them as nothing."""
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
-    return None
-
-
-_ConfigLoader.add_multi_constructor("", _ignore_tag)
+class ProjectError(Exception):
+    """mkdocs.yml cannot be loaded; MkDocs' own messages say why."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Project:
     root: Path  # the folder holding mkdocs.yml (or the current folder when there is none)
+    config_file: Path | None
+    docs_dir: Path
     data_dir: Path
     lang: str
     templates_dir: Path | None
+    page_size: int
 
 
 def find_config(start: Path) -> Path | None:
     """The nearest ``mkdocs.yml`` in ``start`` or its parents."""
     for folder in (start, *start.parents):
-        candidate = folder / "mkdocs.yml"
-        if candidate.is_file():
-            return candidate
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
     return None
 
 
-def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
-    """The options given to the ``dossier`` plugin, or None when the plugin is not listed."""
-    for entry in config.get("plugins") or []:
-        if entry == "dossier":
-            return {}
-        if isinstance(entry, dict) and "dossier" in entry:
-            return dict(entry["dossier"] or {})
-    return None
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def load_project(start: Path | None = None, config_file: Path | None = None) -> Project:
-    """The project around ``start`` (default: the current folder)."""
+    """The project around ``start`` (default: the current folder); raises :class:`ProjectError`."""
     start = (start or Path.cwd()).resolve()
     config_file = config_file or find_config(start)
     if config_file is None:
-        return Project(root=start, data_dir=start / DEFAULTS["data_dir"], lang="it", templates_dir=None)
-    root = config_file.parent
+        defaults = DossierConfig()
+        defaults.load_dict({})
+        defaults.validate()
+        return Project(
+            root=start, config_file=None, docs_dir=start / "docs", data_dir=start / "data",
+            lang=interface_language(None, None), templates_dir=None, page_size=defaults.page_size,
+        )  # fmt: skip
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collected = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collected)
+    propagate, logger.propagate = logger.propagate, False  # the messages are reported through ProjectError
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        config = {}  # MkDocs reports a broken mkdocs.yml itself; here we fall back to the defaults
-    options = {**DEFAULTS, **(plugin_options(config) or {})} if isinstance(config, dict) else dict(DEFAULTS)
-    theme = config.get("theme") if isinstance(config, dict) else None
-    lang = options["lang"] or (theme.get("language") if isinstance(theme, dict) else None) or "it"
-    templates = options["templates"]
+        config = load_config(str(config_file))
+    except (MkDocsException, OSError) as exc:
+        reason = exc.format_message() if isinstance(exc, MkDocsException) else str(exc)
+        raise ProjectError("\n".join([*collected.messages, reason])) from None
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
+    plugin = config.plugins.get("dossier")
+    options = plugin.config if plugin is not None else None
+    if not isinstance(options, DossierConfig):
+        options = DossierConfig(config_file_path=str(config_file))
+        options.load_dict({})
+        options.validate()
     return Project(
-        root=root,
-        data_dir=root / str(options["data_dir"]),
-        lang=str(lang),
-        templates_dir=root / str(templates) if templates else None,
+        root=config_file.parent,
+        config_file=config_file,
+        docs_dir=Path(config.docs_dir),
+        data_dir=Path(options.data_dir),
+        lang=interface_language(options.lang, config.theme.get("language") if config.theme else None),
+        templates_dir=Path(options.templates) if options.templates else None,
+        page_size=options.page_size,
     )

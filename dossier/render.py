@@ -1,6 +1,8 @@
 """Render a :class:`~dossier.model.Dossier` into Markdown pages: ``{src_uri: text}``. Pure: writes no files.
 
-Templates are Jinja2, packaged with ``dossier`` and overridable from a project folder. They are strict
+Which pages exist comes from the registry: each kind with a :class:`~dossier.registry.Listing` is listed (split
+into pages of at most ``page_size`` records), each kind with :class:`~dossier.registry.Pages` gets a page per
+record. Templates are Jinja2, packaged with ``dossier`` and overridable from a project folder. They are strict
 (``StrictUndefined``), and data only ever reaches them as values, passed through the filters of
 :mod:`dossier.markup`; no text from data is compiled as a template.
 """
@@ -11,7 +13,6 @@ import functools
 import hashlib
 import posixpath
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,26 +23,20 @@ import jinja2.bccache
 import jinja2.meta
 import yaml
 
-from dossier import i18n, markup, model
-from dossier.coverage import Coverage, coverage
-from dossier.edtf import Date, Edtf, format_date, format_edtf
+from dossier import markup, model
+from dossier.coverage import Coverage, coverage_of
+from dossier.i18n import Words
+from dossier.registry import PAGE_SIZE, Kind, Registry, plan
 
 Pages = dict[str, str]
 _T = TypeVar("_T")
 
-TIMELINE = "timeline/index.md"
-ACTORS = "actors/index.md"
-QUOTES = "quotes/index.md"
-CLAIMS = "claims/index.md"
-SOURCES = "sources/index.md"
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
-PAGE_SIZE = 200  # records on one list page, by default
 ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-ACTOR_KIND_ORDER = ("person", "organization", "country", "group")
 
 
 class RenderError(Exception):
@@ -55,7 +50,7 @@ class Region:
     number: int
     start: int
     end: int
-    citers: tuple[tuple[model.Record, model.Citation], ...]
+    citers: tuple[tuple[model.Record, model.Cited], ...]
 
     @property
     def anchor(self) -> str:
@@ -70,7 +65,7 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One page of a long list (timeline, quotes, claims, actors, sources), with the groups it holds."""
+    """One page of a list, with the groups of records it holds."""
 
     uri: str
     groups: tuple[tuple[str, tuple[Any, ...]], ...]  # (group key, records), in order
@@ -116,15 +111,15 @@ def _pack(groups: list[tuple[str, list[Any]]], page_size: int) -> list[list[tupl
     return pages
 
 
-def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, index: str, name: Any) -> list[Sheet]:
-    """The sheets of a list: all on ``index`` when it fits, else one page per pack (``name(n, first key)``)."""
+def _sheets(groups: list[tuple[str, list[Any]]], page_size: int, folder: str, sheet: str) -> list[Sheet]:
+    """The sheets of a list: all on ``<folder>/index.md`` when it fits, else one page per pack."""
     total = sum(len(records) for _, records in groups)
     if total <= page_size:
-        return [Sheet(index, tuple((k, tuple(r)) for k, r in groups))]
+        return [Sheet(f"{folder}/index.md", tuple((k, tuple(r)) for k, r in groups))]
     sheets = []
     seen: set[str] = set()
     for number, pack in enumerate(_pack(groups, page_size), start=1):
-        uri = name(number, pack[0][0])
+        uri = f"{folder}/{sheet.format(n=number, key=pack[0][0])}.md"
         if uri in seen:  # one group split over several pages
             uri = uri.removesuffix(".md") + f"-{number}.md"
         seen.add(uri)
@@ -137,82 +132,78 @@ def _paged(sheets: list[Sheet]) -> bool:
     return not sheets[0].uri.endswith("/index.md")
 
 
-@dataclass
 class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
 
-    dossier: model.Dossier
-    lang: str
-    page_size: int
-    regions: dict[str, list[Region]] = field(default_factory=dict)
-    region_of: dict[tuple[str, tuple[int, int]], Region] = field(default_factory=dict)  # (source, span) -> region
-
-    quotes_by_event: dict[str, list[model.Quote]] = field(default_factory=dict)
-    sheet_of: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> page, for paged lists
-    timeline: list[Sheet] = field(default_factory=list)
-    quotes: list[Sheet] = field(default_factory=list)
-    claims: list[Sheet] = field(default_factory=list)
-    actor_index: list[Sheet] = field(default_factory=list)
-    source_index: list[Sheet] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        for source in self.dossier.sources:
-            self.regions[source.id] = self._regions(source)
-        self.quotes_by_event = _group((q for q in self.dossier.quotes if q.event), lambda q: q.event.id)
-        self.paginate()
-
-    def quotes_at(self, event: model.Event) -> list[model.Quote]:
-        return self.quotes_by_event.get(event.id, [])
+    def __init__(self, dossier: model.Dossier, page_size: int) -> None:
+        self.dossier = dossier
+        self.registry: Registry = dossier.registry
+        self.page_size = page_size
+        self.sheets: dict[str, list[Sheet]] = {}
+        self.sheet_of: dict[tuple[str, str], str] = {}  # (kind, id) -> page, for records shown on a list
+        self._regions: dict[tuple[str, str], list[Region]] = {}
+        self.region_of: dict[tuple[str, str, tuple[int, int]], Region] = {}  # (kind, id, span) -> region
+        self._coverage: dict[tuple[str, str], Coverage | None] = {}
+        for kind in self.registry:
+            if kind.listing is not None:
+                self.sheets[kind.name] = self._list(kind)
+        for key, cited in dossier.citations_of.items():
+            self._regions[key] = self._stretches(key, cited)
 
     # -- where records live --------------------------------------------------------------------------------------
-    def paginate(self) -> None:
-        d, size = self.dossier, self.page_size
-        by_year = _ordered_groups(d.events, lambda e: _year(e.date))
-        self.timeline = _sheets(by_year, size, TIMELINE, lambda n, key: f"timeline/{key}.md")
-        by_year = _ordered_groups(d.quotes, lambda q: _year(q.date))
-        self.quotes = _sheets(by_year, size, QUOTES, lambda n, key: f"quotes/{key}.md")
-        claims = sorted(d.claims, key=lambda c: (c.subject.name.casefold(), c.subject.id))
-        by_subject = _ordered_groups(claims, lambda c: c.subject.id)
-        self.claims = _sheets(by_subject, size, CLAIMS, lambda n, key: f"claims/{n}.md")
-        actors = sorted(d.actors, key=lambda a: (ACTOR_KIND_ORDER.index(a.kind), a.name.casefold(), a.id))
-        by_kind = _ordered_groups(actors, lambda a: a.kind)
-        self.actor_index = _sheets(by_kind, size, ACTORS, lambda n, key: f"actors/_{n}.md")
-        sources = sorted(d.sources, key=lambda s: (s.title.casefold(), s.id))
-        self.source_index = _sheets([("", sources)], size, SOURCES, lambda n, key: f"sources/_{n}.md")
-        for sheets in (self.timeline, self.quotes, self.claims):
+    def _list(self, kind: Kind) -> list[Sheet]:
+        listing = kind.listing
+        assert listing is not None
+        records = list(self.dossier.records[kind.name])
+        if listing.order is not None:
+            records.sort(key=listing.order)
+        groups: dict[str, list[Any]] = {}
+        for record in records:
+            groups.setdefault(listing.group(record), []).append(record)
+        sheets = _sheets(list(groups.items()), self.page_size, listing.folder, listing.sheet)
+        if kind.pages is None:
             for sheet in sheets:
                 for record in sheet.records:
-                    self.sheet_of[(record.record_kind, record.id)] = sheet.uri
+                    self.sheet_of[(kind.name, record.id)] = sheet.uri
+        return sheets
 
-    def uri_of(self, record: model.Record) -> str:
+    def uri_at(self, kind: str, record_id: str) -> str:
+        """Where the record ``kind``/``id`` is shown: its own page, or its anchor on a list page."""
+        declared = self.registry[kind]
+        if declared.pages is not None:
+            return declared.page_uri(record_id)
+        return f"{self.sheet_of[(kind, record_id)]}#{record_id}"
+
+    def uri_of(self, record: model.Record | model.Handle) -> str:
         return self.uri_at(record.record_kind, record.id)
 
-    def uri_at(self, kind: str, id: str) -> str:
-        """Where the record ``kind``/``id`` is shown: its own page, or its anchor on a list page."""
-        if kind == "actor":
-            return f"actors/{id}.md"
-        if kind == "source":
-            return f"sources/{id}.md"
-        return f"{self.sheet_of[(kind, id)]}#{id}"
-
-    def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, tuple[int, int]], str]]:
-        """Where every event, quote and claim is listed, and the anchor of every cited stretch: all that links
-        depend on besides the ids they point to."""
+    def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, tuple[int, int]], str]]:
+        """Where every listed record is, and the anchor of every cited stretch: all that links depend on besides
+        the ids they point to."""
         return dict(self.sheet_of), {key: region.anchor for key, region in self.region_of.items()}
 
-    def anchor_at(self, source_id: str, span: tuple[int, int] | None) -> str | None:
-        """The anchor of the highlighted stretch of a source holding ``span``."""
-        region = self.region_of.get((source_id, span)) if span is not None else None
+    def anchor_at(self, kind: str, record_id: str, span: tuple[int, int] | None) -> str | None:
+        """The anchor of the highlighted stretch of a stored text holding ``span``."""
+        region = self.region_of.get((kind, record_id, span)) if span is not None else None
         return region.anchor if region else None
 
-    # -- source regions --------------------------------------------------------------------------------------------
-    def _regions(self, source: model.Source) -> list[Region]:
-        cited = [(r, c) for r, c in self.dossier.citations_of.get(source.id, ()) if c.span is not None]
-        cited.sort(key=lambda rc: (rc[1].span, rc[0].record_kind, rc[0].id))
+    # -- stored texts ----------------------------------------------------------------------------------------------
+    def regions(self, record: model.Record) -> list[Region]:
+        return self._regions.get((record.record_kind, record.id), [])
+
+    def coverage(self, record: model.Record) -> Coverage | None:
+        key = (record.record_kind, record.id)
+        if key not in self._coverage:
+            self._coverage[key] = coverage_of(self.dossier, record)
+        return self._coverage[key]
+
+    def _stretches(self, key: tuple[str, str], cited: Iterable[tuple[model.Record, model.Cited]]) -> list[Region]:
+        verified = [(r, c) for r, c in cited if c.span is not None]
+        verified.sort(key=lambda rc: (rc[1].span, rc[0].record_kind, rc[0].id))
         regions: list[Region] = []
-        group: list[tuple[model.Record, model.Citation]] = []
+        group: list[tuple[model.Record, model.Cited]] = []
         start = end = -1
-        for record, citation in cited:
+        for record, citation in verified:
             assert citation.span is not None
             s, e = citation.span
             if group and s < end:
@@ -227,8 +218,26 @@ class Site:
         for region in regions:
             for _, citation in region.citers:
                 assert citation.span is not None
-                self.region_of[(source.id, citation.span)] = region
+                self.region_of[(key[0], key[1], citation.span)] = region
         return regions
+
+    def text_html(self, record: model.Record) -> str:
+        """The stored text as HTML paragraphs, every cited region highlighted, numbered and linkable."""
+        stored = model.stored_text(record)
+        if stored is None:
+            return ""
+        text = stored.original
+        out: list[str] = []
+        position = 0
+        for region in self.regions(record):
+            out.append(markup.html(text[position : region.start]))
+            link = f'<mark class="dossier-passage"><a href="#{region.anchor}-cited">'
+            inner = markup.html(text[region.start : region.end]).replace("\n", f"</a></mark>\n{link}")
+            out.append(link.replace("<mark ", f'<mark id="{region.anchor}" ', 1) + inner + "</a></mark>")
+            position = region.end
+        out.append(markup.html(text[position:]))
+        paragraphs = "".join(out).split("\n")
+        return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
 
 
 class Bytecode(jinja2.BytecodeCache):
@@ -245,6 +254,16 @@ class Bytecode(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+JINJA_OPTIONS: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    # `{#id}` is Markdown's attribute list, so Jinja comments are `{## ... ##}`.
+    "comment_start_string": "{##",
+    "comment_end_string": "##}",
+}
+
+
 def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
@@ -254,13 +273,9 @@ def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown: data is escaped by the named filters instead
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # `{#id}` is Markdown's attribute list, so Jinja comments are `{## ... ##}`.
-        comment_start_string="{##",
-        comment_end_string="##}",
         bytecode_cache=bytecode,
+        extensions=["jinja2.ext.i18n"],
+        **JINJA_OPTIONS,
     )
     env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url)
     return env
@@ -273,7 +288,7 @@ class _Made:
     template: str
     meta: Mapping[str, Any]
     context: dict[str, Any]
-    calls: tuple[tuple[str, tuple[Any, ...], Any], ...]  # (method, arguments, answer) behind href, cite_href, quotes_at
+    calls: tuple[tuple[str, tuple[Any, ...], Any], ...]  # (method, arguments, answer) behind href, cite_href, links
     text: str
 
 
@@ -313,23 +328,31 @@ class Renderer:
         memo: Memo | None = None,
     ) -> None:
         self.dossier = dossier
+        self.registry = dossier.registry
         self.lang = lang or dossier.lang
-        self.t = i18n.strings(self.lang)
-        page_size = max(1, page_size)
-        self.site = Site(dossier, self.lang, page_size)
+        self.words = Words(self.lang)
+        self.site = Site(dossier, page_size)
         self.env = _environment(templates_dir, memo.bytecode if memo else None)
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            self.words.gettext, self.words.ngettext, newstyle=True, pgettext=self.words.pgettext
+        )
+        words = self.words
         self.env.globals.update(
-            t=self.t,
             dossier=dossier,
             site=self.site,
-            date=self.date,
-            date_range=self.date_range,
-            month_title=self.month_title,
-            record_label=self.record_label,
-            count=lambda kind: i18n.plural(self.t, f"n.{kind}", len(getattr(dossier, kind))),
-            kind_order=ACTOR_KIND_ORDER,
+            lang=self.lang,
+            date=words.date,
+            span=words.span,
+            month=words.month,
+            number=words.number,
+            join=words.join,
+            label=self.label,
+            choice=self.choice,
+            title_of=self.title_of,
+            count=self.count,
+            counts=self.counts,
+            most_linked=self.most_linked,
         )
-        self.coverage = {s.id: coverage(dossier, s) for s in dossier.sources}
         self.memo = memo
         if memo is not None:
             memo.begin(self._fingerprint(page_size), self.site.layout())
@@ -340,31 +363,49 @@ class Renderer:
         sources = [(name, loader.get_source(self.env, name)[0]) for name in sorted(loader.list_templates())]
         return hashlib.sha256(repr((self.lang, page_size, sources)).encode()).hexdigest()
 
-    def date(self, value: Edtf | None) -> str:
-        return format_edtf(value, self.lang) if value else ""
+    # -- helpers the templates call ----------------------------------------------------------------------------------
+    def label(self, record: model.Record | model.Handle) -> str:
+        """The name readers know a record by (an actor's name, an event's title)."""
+        if isinstance(record, model.Handle):
+            return record.label
+        value: str = getattr(record, self.registry[record.record_kind].label)
+        return value
 
-    def date_range(self, start: Edtf | None, end: Edtf | None) -> str:
-        if start and end:
-            return f"{self.date(start)} – {self.date(end)}"
-        if start:
-            return f"{self.t['from']} {self.date(start)}"
-        return f"{self.t['to']} {self.date(end)}"
+    def title_of(self, record: model.Record) -> str:
+        """A record as a link text in lists: its name or title, its speaker and words, its statement (shortened)."""
+        kind = self.registry[record.record_kind]
+        if kind.title is not None:
+            return kind.title(record)
+        return self.label(record)
 
-    def month_title(self, year: int, month: int) -> str:
-        return format_date(Date(year=year, month=month), self.lang)
+    def choice(self, node: model.Node, name: str) -> str:
+        """The reader's words for a field that takes one of a set of values (a status, a kind)."""
+        value = getattr(node, name)
+        part = next(p for p in plan(type(node).__model__) if p.name == name)  # type: ignore[attr-defined]
+        if part.choices is None or value is None:
+            return str(value)
+        return self.words.gettext(part.choices.labels[value])
 
-    def record_label(self, record: model.Record) -> str:
-        match record:
-            case model.Actor():
-                return record.name
-            case model.Event():
-                return record.title
-            case model.Quote():
-                return f"{record.speaker.name}: «{record.text[:60]}{'…' if len(record.text) > 60 else ''}»"
-            case model.Claim():
-                return record.statement[:80] + ("…" if len(record.statement) > 80 else "")
-        return record.title
+    def count(self, kind: str) -> str:
+        """'16 attori': how many records of a kind the dossier holds."""
+        singular, plural = self.registry[kind].plural
+        return self.words.ngettext(singular, plural, len(self.dossier.records[kind]))
 
+    def counts(self) -> list[str]:
+        """How many records of each kind, in the registry's order: ['16 attori', '13 eventi', ...]."""
+        return [self.count(kind.name) for kind in self.registry]
+
+    def most_linked(self, kind: str, size: int) -> list[model.Record]:
+        """The records of ``kind`` that most others point at (the key actors of an overview), at most ``size``."""
+        back = self.dossier.back_links
+
+        def weight(record: model.Record) -> tuple[int, str, str]:
+            links = back[(record.record_kind, record.id)]
+            return (-sum(len(v) for v in links.values()), self.label(record).casefold(), record.id)
+
+        return sorted(self.dossier.records[kind], key=weight)[:size]
+
+    # -- pages -------------------------------------------------------------------------------------------------------
     def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
         memo = self.memo
         if memo is not None:
@@ -380,18 +421,18 @@ class Renderer:
             calls.append((question.__name__, args, answer))
             return answer
 
-        def href(target: model.Record | str, anchor: str | None = None) -> str:
+        def href(target: Any, anchor: str | None = None) -> str:
             return ask(self._href, target if isinstance(target, str) else (target.record_kind, target.id), anchor)
 
-        def cite_href(citation: model.Citation) -> str:
-            return ask(self._cite_href, citation.source.id, citation.span)
+        def cite_href(citation: model.Cited) -> str:
+            return ask(self._cite_href, citation.source.record_kind, citation.source.id, citation.span)
 
-        def quotes_at(event: model.Event) -> list[model.Quote]:
-            return ask(self._quotes_at, event.id)
+        def links(record: model.Record | model.Handle) -> model.Links:
+            return ask(self._links, record.record_kind, record.id)
 
         try:
             body = self.env.get_template(template).render(
-                page_uri=uri, href=href, cite_href=cite_href, quotes_at=quotes_at, **context
+                page_uri=uri, href=href, cite_href=cite_href, links=links, **context
             )
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc)
@@ -420,24 +461,24 @@ class Renderer:
         relative = _relative(path, posixpath.dirname(uri))
         return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
 
-    def _cite_href(self, uri: str, source_id: str, span: tuple[int, int] | None) -> str:
-        return self._href(uri, ("source", source_id), self.site.anchor_at(source_id, span))
+    def _cite_href(self, uri: str, kind: str, record_id: str, span: tuple[int, int] | None) -> str:
+        return self._href(uri, (kind, record_id), self.site.anchor_at(kind, record_id, span))
 
-    def _quotes_at(self, uri: str, event_id: str) -> list[model.Quote]:
-        return self.site.quotes_by_event.get(event_id, [])
+    def _links(self, uri: str, kind: str, record_id: str) -> model.Links:
+        return self.dossier.back_links[(kind, record_id)]
 
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
         """Whether a page rendered by the previous run would come out the same now: same template, same values
         passed in (compared deeply: records are frozen dataclasses), and the same answers from the rest of the site
-        (where each linked record now lives, which quotes an event now has)."""
+        (where each linked record now lives, what now points at a record)."""
         if made.template != template or made.meta != meta or made.context != context:
             return False
-        links_hold = self.memo is not None and self.memo.same_layout  # then only the quotes need asking again
+        links_hold = self.memo is not None and self.memo.same_layout  # then only the back-links need asking again
         try:
             return all(
                 getattr(self, question)(uri, *args) == answer
                 for question, args, answer in made.calls
-                if not (links_hold and question != "_quotes_at")
+                if not (links_hold and question != "_links")
             )
         except KeyError:  # a linked record is gone
             return False
@@ -464,94 +505,61 @@ class Renderer:
             if None in referenced:  # a template chosen at run time: what it sees is unknown
                 return False
             todo.extend(n for n in referenced if n)
-        return not names & {"dossier", "site", "count"}
+        return not names & {"dossier", "site", "count", "counts", "most_linked"}
 
-    def _sheet_index(self, uri: str, title: str, sheets: list[Sheet], label: Any) -> tuple[str, str]:
-        entries = [(sheet.uri, label(sheet), len(sheet.records)) for sheet in sheets]
-        return self._page(uri, "sheet_index.md.j2", {"title": title, **NOT_SEARCHED}, title=title, entries=entries)
+    def _titled(self, kind: Kind, pages: list[tuple[str, str]]) -> Iterator[tuple[Sheet, str]]:
+        """Each page of a kind's list with its title; a split list also gets its index page, listing the pages."""
+        listing = kind.listing
+        assert listing is not None
+        sheets = self.site.sheets[kind.name]
+        title = self.words.gettext(listing.title)
+        if not _paged(sheets):
+            yield sheets[0], title
+            return
 
-    def pages(self) -> Pages:
-        d, t, site = self.dossier, self.t, self.site
-        pages: list[tuple[str, str]] = []
-
-        def span(sheet: Sheet) -> str:
-            first = t["undated"] if sheet.first == "undated" else sheet.first
-            last = t["undated"] if sheet.last == "undated" else sheet.last
-            return first if first == last else f"{first}–{last}"
-
-        def names(sheet: Sheet) -> str:
-            first, last = _list_label(sheet.records[0]), _list_label(sheet.records[-1])
+        def name(sheet: Sheet) -> str:
+            if listing.name is not None:
+                first, last = listing.name(sheet.records[0]), listing.name(sheet.records[-1])
+            else:
+                undated = self.words.gettext("Undated")
+                first, last = (undated if k == "undated" else k for k in (sheet.first, sheet.last))
             return first if first == last else f"{first} – {last}"
 
-        def titled(index: str, name: str, sheets: list[Sheet], label: Any) -> Iterator[tuple[Sheet, str]]:
-            """Each page of a list with its title; a split list also gets its index page."""
-            if not _paged(sheets):
-                yield sheets[0], t[name]
-                return
-            pages.append(self._sheet_index(index, t[name], sheets, label))
-            for sheet in sheets:
-                yield sheet, f"{t[name]}: {label(sheet)}"
+        entries = [(sheet.uri, name(sheet), len(sheet.records)) for sheet in sheets]
+        meta = {"title": title, **NOT_SEARCHED}
+        pages.append(self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries))
+        for sheet in sheets:
+            yield sheet, f"{title}: {name(sheet)}"
 
-        for sheet, title in titled(TIMELINE, "timeline", site.timeline, span):
-            events = sheet.records
-            tags = sorted({tag for e in events for tag in e.tags})
-            on_page = {a.id: a for e in events for a in e.participants}
-            actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
-            pages.append(
-                self._page(
-                    sheet.uri, "timeline.md.j2", {"title": title, "tags": tags},
-                    title=title, calendar=_calendar(events), filter_actors=actors, filter_tags=tags,
-                )
-            )  # fmt: skip
-        for sheet, title in titled(ACTORS, "actors", site.actor_index, names):
-            pages.append(
-                self._page(
-                    sheet.uri, "actors_index.md.j2", {"title": title, **NOT_SEARCHED}, title=title, groups=sheet.groups
-                )
-            )
-        for actor in d.actors:
-            meta = {"title": actor.name, "tags": list(actor.tags)}
-            pages.append(self._page(f"actors/{actor.id}.md", "actor.md.j2", meta, actor=actor, links=d.links(actor)))
-        for sheet, title in titled(QUOTES, "quotes", site.quotes, span):
-            quotes = sheet.records
-            speakers = _group(quotes, lambda q: q.speaker.id)
-            by_speaker = sorted(speakers.values(), key=_speaker_key)
-            pages.append(
-                self._page(
-                    sheet.uri, "quotes.md.j2", {"title": title}, title=title, quotes=quotes, by_speaker=by_speaker
-                )
-            )
-        for sheet, title in titled(CLAIMS, "claims", site.claims, names):
-            subjects = self._claims_by_subject(sheet.records)
-            pages.append(self._page(sheet.uri, "claims.md.j2", {"title": title}, title=title, subjects=subjects))
-        for sheet, title in titled(SOURCES, "sources", site.source_index, names):
-            pages.append(
-                self._page(
-                    sheet.uri, "sources_index.md.j2", {"title": title, **NOT_SEARCHED},
-                    title=title, sources=sheet.records, coverage=self.coverage,
-                )
-            )  # fmt: skip
-        for source in d.sources:
-            pages.append(
-                self._page(
-                    f"sources/{source.id}.md",
-                    "source.md.j2",
-                    {"title": source.title, "tags": list(source.tags)},
-                    source=source,
-                    text_html=self._source_html(source),
-                    regions=self.site.regions[source.id],
-                    coverage=self.coverage[source.id],
-                )
-            )
-        pages.append(
-            self._page(
-                OVERVIEW,
-                "overview.md.j2",
-                {"title": t["overview"], **NOT_SEARCHED},
-                key_actors=self._key_actors(),
-                standalone=True,
-            )
-        )
+    def pages(self) -> Pages:
+        """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
+        pages: list[tuple[str, str]] = []
+        for kind in self.registry:
+            tagged = any(p.name == "tags" for p in plan(kind.model))
+            listing = kind.listing
+            if listing is not None:
+                for sheet, title in self._titled(kind, pages):
+                    meta: dict[str, Any] = {"title": title}
+                    if not listing.searchable:
+                        meta.update(NOT_SEARCHED)
+                    elif tagged and (tags := sorted({tag for record in sheet.records for tag in record.tags})):
+                        meta["tags"] = tags
+                    values = listing.context(sheet.records, self.site) if listing.context else {}
+                    pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
+            if kind.pages is not None:
+                for record in self.dossier.records[kind.name]:
+                    meta = {"title": self.label(record)}
+                    if tagged and record.tags:
+                        meta["tags"] = list(record.tags)
+                    values = kind.pages.context(record, self.site) if kind.pages.context else {}
+                    pages.append(
+                        self._page(
+                            kind.page_uri(record.id), kind.pages.template, meta,
+                            record=record, **{kind.name: record}, **values,
+                        )
+                    )  # fmt: skip
+        title = self.words.gettext("Overview")
+        pages.append(self._page(OVERVIEW, "overview.md.j2", {"title": title, **NOT_SEARCHED}, standalone=True))
         for uri, _ in pages:
             _check_uri(uri)
         result = dict(sorted(pages))
@@ -562,46 +570,8 @@ class Renderer:
 
     def overview(self, page_uri: str = "index.md") -> str:
         """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""
-        body = self._page(page_uri, "overview.md.j2", {}, key_actors=self._key_actors(), standalone=False)[1]
+        body = self._page(page_uri, "overview.md.j2", {}, standalone=False)[1]
         return body.split("---\n", 2)[2].strip() + "\n"
-
-    def _key_actors(self) -> list[model.Actor]:
-        d = self.dossier
-
-        def weight(actor: model.Actor) -> tuple[int, str]:
-            links = d.links(actor)
-            count = len(links.events) + len(links.quotes_by) + len(links.claims_about) + len(links.claims_by)
-            return (-count, actor.name.casefold())
-
-        return sorted(d.actors, key=weight)[:8]
-
-    def _claims_by_subject(self, claims: list[model.Claim]) -> list[tuple[model.Actor, list[list[model.Claim]]]]:
-        """Claims grouped by subject, and within a subject by topic (a topic's claims are compared side by side)."""
-        by_subject = _group(claims, lambda c: c.subject.id)
-        result = []
-        for claims in sorted(by_subject.values(), key=lambda cs: cs[0].subject.name.casefold()):
-            topics = _group(claims, lambda c: c.topic or f"\0{c.id}")
-            groups = sorted(topics.values(), key=lambda cs: (cs[0].topic or "\uffff", cs[0].id))
-            result.append((claims[0].subject, groups))
-        return result
-
-    def _source_html(self, source: model.Source) -> str:
-        """The stored text as HTML paragraphs, every cited region highlighted, numbered and linkable."""
-        if source.text is None:
-            return ""
-        text = source.text.original
-        regions = self.site.regions[source.id]
-        out: list[str] = []
-        position = 0
-        for region in regions:
-            out.append(markup.html(text[position : region.start]))
-            link = f'<mark class="dossier-passage"><a href="#{region.anchor}-cited">'
-            inner = markup.html(text[region.start : region.end]).replace("\n", f"</a></mark>\n{link}")
-            out.append(link.replace("<mark ", f'<mark id="{region.anchor}" ', 1) + inner + "</a></mark>")
-            position = region.end
-        out.append(markup.html(text[position:]))
-        paragraphs = "".join(out).split("\n")
-        return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -615,17 +585,6 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _list_label(record: model.Record) -> str:
-    """What a record is listed by on a list page: a claim by its subject, the rest by name or title."""
-    if isinstance(record, model.Claim):
-        return record.subject.name
-    if isinstance(record, model.Actor):
-        return record.name
-    if isinstance(record, model.Source | model.Event):
-        return record.title
-    return record.id
-
-
 @functools.lru_cache(maxsize=65536)
 def _relative(path: str, start: str) -> str:
     """``path`` relative to the folder ``start`` (both '/'-separated site paths); no file-system call."""
@@ -636,36 +595,6 @@ def _relative(path: str, start: str) -> str:
     while common < min(len(target) - 1, len(here)) and target[common] == here[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + target[common:])
-
-
-def _year(date: Edtf | None) -> str:
-    return f"{date.year:04d}" if date and date.year else "undated"
-
-
-def _ordered_groups(records: Iterable[Any], key: Any) -> list[tuple[str, list[Any]]]:
-    """Records (already in order) grouped by ``key``, groups in order of first appearance."""
-    return list(_group(records, key).items())
-
-
-def _group(records: Iterable[Any], key: Any) -> dict[str, list[Any]]:
-    groups: dict[str, list[Any]] = defaultdict(list)
-    for record in records:
-        groups[key(record)].append(record)
-    return dict(groups)
-
-
-def _calendar(events: list[model.Event]) -> list[tuple[int, list[tuple[int, list[model.Event]]]]]:
-    """Events (already in date order) grouped by year, then by month (0: known only to the year)."""
-    years: dict[int, dict[int, list[model.Event]]] = defaultdict(lambda: defaultdict(list))
-    for event in events:
-        first = event.date.start or event.date.end
-        assert first is not None
-        years[first.year][first.month or 0].append(event)
-    return [(year, sorted(months.items())) for year, months in sorted(years.items())]
-
-
-def _speaker_key(quotes: list[model.Quote]) -> tuple[str, str]:
-    return (quotes[0].speaker.name.casefold(), quotes[0].speaker.id)
 
 
 def _check_uri(uri: str) -> None:

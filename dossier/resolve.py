@@ -2,40 +2,49 @@
 
 Stages, each collecting every problem before the run stops once:
 
-1. discover  files under ``data/<kind>/``; the file name is the id
-2. load      strict YAML (:mod:`dossier.loader`)
-3. validate  each record against its schema (:mod:`dossier.schema`)
-4. check     references, passages against stored texts
-5. resolve   ids into objects, back-links computed, everything sorted
+1. discover  files under ``data/<folder>/`` of each declared kind; the file name is the id
+2. parse     strict YAML (:mod:`dossier.loader`)
+3. validate  each record against its kind's model (:mod:`dossier.kinds`)
+4. check     references, and passages against stored texts
+5. resolve   ids into objects, back-links computed, everything in its declared order
+
+Stages 2 to 4 work one file at a time, given the ids discovered and the stored texts read first: they can run
+in several processes (``workers``). What the pipeline knows of a kind comes from its declaration in the
+:class:`~dossier.registry.Registry`; nothing here names a kind.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import concurrent.futures
+import multiprocessing
 import os
 import stat
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar, get_origin
+from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from dossier import edtf, loader, model, schema
+from dossier import loader, model
 from dossier.errors import DossierError, Problem, did_you_mean
+from dossier.kinds import DEFAULT
+from dossier.registry import Field, Kind, Registry, checked, link_paths, plan
+from dossier.schema import ID_RE, PATTERNS, Strict
 from dossier.text import StoredText
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 IGNORED = (".", "_")  # hidden files and folders, and `_drafts`-style folders
 README_NAMES = ("README.md", "README.txt", "README")
-# Actors and sources get a page each, `actors/<id>.md`: `index` would be the page listing them all.
-RESERVED_IDS = {"actor": ("index",), "source": ("index",)}
+PARALLEL_FROM = 2000  # files to parse before a second process pays for itself
 
-
-MODELS = {kind: model_type for kind, model_type in schema.KINDS.values()}
+Loc = tuple[str | int, ...]
+Data = dict[str, Any]
+SpanKey = tuple[str, str, str | None, str | None]  # (cited id, passage, prefix, suffix)
+Cache = dict[tuple[str, int, int, int], Any]
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -54,21 +63,12 @@ def display_path(path: Path, base: Path | None = None) -> str:
     return path.as_posix()
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """A record that passed its schema: the raw model and the document it came from (for positions)."""
-
-    kind: str
-    id: str
-    doc: loader.Document
-    raw: Any  # one of the schema models
-
-
 def _a(kind: str) -> str:
     """'an actor', 'an event', 'a quote'."""
     return f"a{'n' if kind[0] in 'aeiou' else ''} {kind}"
 
 
+# -- schema messages ----------------------------------------------------------------------------------------------
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -86,7 +86,7 @@ def _field_name(loc: Iterable[str | int]) -> str:
     return name
 
 
-def _schema_message(error: Any, model_type: type[schema.Strict], loc: tuple[str | int, ...]) -> tuple[str, str]:
+def _schema_message(error: Any, model_type: type[Strict], loc: Loc) -> tuple[str, str]:
     """(code, message) for one pydantic error, in words an editor understands."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -121,331 +121,70 @@ def _schema_message(error: Any, model_type: type[schema.Strict], loc: tuple[str 
             f"'{value}' is not allowed{did_you_mean(str(value), options)}; expected one of: {', '.join(options)}",
         )
     if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern", "")
-        if pattern == schema.ID_PATTERN:
-            return (
-                "bad-id",
-                f"'{value}' is not a valid id: use lowercase letters a-z, digits and single hyphens",
-            )
-        if "txt" in pattern:
-            return (
-                "bad-file-name",
-                f"'{value}' is not a valid text file name: lowercase, no folders, ending in .txt",
-            )
-        if "0-9]+(" in pattern:
-            return (
-                "bad-number",
-                f"'{value}' is not a number: write digits, with '.' for decimals (15000, 2.5)",
-            )
-        return "bad-lang", f"'{value}' is not a language code: use ISO 639 codes such as it, en, ko, ru"
+        rule = PATTERNS.get(ctx.get("pattern", ""))
+        if rule is not None:
+            return rule.code, rule.message.format(value=value)
+        return "invalid", f"'{value}' does not have the expected form ({ctx.get('pattern', '')})"
     if kind == "value_error":
         return "invalid", str(ctx.get("error", error["msg"]))
+    if "_" not in kind and kind.isalpha():  # our own rules (PydanticCustomError): their type is the code
+        return kind, error["msg"]
     return "invalid", error["msg"]
 
 
-def _fields_at(model_type: type[schema.Strict], loc: tuple[str | int, ...]) -> list[str]:
+def _fields_at(model_type: type[Strict], loc: Loc) -> list[str]:
     """The field names allowed at ``loc`` inside ``model_type``."""
-    current: Any = model_type
+    current: type[Strict] | None = model_type
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or current is None:
             continue
-        annotation = current.model_fields[part].annotation
-        current = next(_models_in(annotation), None)
-        if current is None:
-            return []
-    return list(current.model_fields)
+        found = next((f for f in plan(current) if f.name == part), None)
+        current = found.model if found else None
+    return [f.name for f in plan(current)] if current is not None else []
 
 
-def _models_in(annotation: Any) -> Iterator[type[schema.Strict]]:
-    if isinstance(annotation, type) and issubclass(annotation, schema.Strict):
-        yield annotation
-        return
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _models_in(arg)
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and origin is not tuple:
-        yield from _models_in(origin)
+# -- one file: parse, validate, check -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A record file found by discovery."""
+
+    kind: str
+    id: str
+    path: Path
+    shown: str  # as messages show it
 
 
-class _Run:
-    """One load of a data folder: holds the problems found so far."""
+@dataclass(slots=True)
+class Outcome:
+    """What one file gave: its validated data (None if it failed its schema or could not be read), its problems,
+    and the spans of the passages it cites that were found."""
 
-    def __init__(self, data_dir: Path, base: Path | None, cache: Cache | None = None) -> None:
-        self.cache = cache
-        self.used: set[tuple[str, int, int, int]] = set()  # cache keys of the files of this run
-        self.data_dir = data_dir
-        self.base = base
-        self.problems: list[Problem] = []
-        self.loaded: dict[str, dict[str, Loaded]] = {singular: {} for singular, _ in schema.KINDS.values()}
-        self.texts: dict[str, StoredText] = {}
-        self.spans: dict[tuple[str, str, str | None, str | None], tuple[int, int]] = {}  # verified passages
-        self.invalid: dict[str, set[str]] = {singular: set() for singular, _ in schema.KINDS.values()}
-        self.partial: list[Loaded] = []  # records that failed their schema, with only the fields that passed
-        self.data_prefix = str(data_dir) + os.sep
-        self.data_shown = display_path(data_dir, base)
+    found: Found
+    data: Data | None = None
+    problems: list[Problem] = field(default_factory=list)
+    spans: dict[SpanKey, tuple[int, int]] = field(default_factory=dict)
 
-    def show(self, path: Path) -> str:
-        text = str(path)
-        if text.startswith(self.data_prefix):  # the common case, without a file-system call per record
-            return self.data_shown + "/" + text[len(self.data_prefix) :].replace(os.sep, "/")
-        return display_path(path, self.base)
 
-    def report(self, record: Loaded, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False) -> None:
-        line, column = record.doc.position(loc, key=key)
-        self.problems.append(
-            Problem(
-                path=record.doc.path, line=line, column=column, kind=record.kind, id=record.id,
-                field=_field_name(loc), message=message, code=code,
-            )
-        )  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What checking a file needs from the rest of the folder: the ids of every kind, the records that failed
+    (referring to them is not an error of its own), and the stored texts citations quote."""
 
-    # 1. discover ---------------------------------------------------------------------------------------------
-    def refuse(self, path: Path, code: str, message: str, *, kind: str = "", record_id: str = "") -> None:
-        """A file or folder that is not (or not a valid) record."""
-        self.problems.append(Problem(path=self.show(path), code=code, kind=kind, id=record_id, message=message))
+    registry: Registry
+    ids: Mapping[str, frozenset[str]]  # kind -> ids discovered
+    texts: Mapping[tuple[str, str], StoredText]  # (kind, id) of the record holding it -> text
+    cache: Cache | None = None
+    used: set[tuple[str, int, int, int]] = field(default_factory=set)  # the cache keys of this run's files
 
-    def discover(self) -> Iterator[tuple[str, str, Path]]:
-        if not self.data_dir.is_dir():
-            self.refuse(self.data_dir, "no-data", "data folder not found")
-            return
-        seen: dict[tuple[str, str], Path] = {}
-        for entry in sorted(self.data_dir.iterdir()):
-            if entry.name.startswith(IGNORED) or entry.name in README_NAMES:
-                continue
-            if entry.name not in schema.KINDS or not entry.is_dir():
-                what = "folder" if entry.is_dir() else "file"
-                self.refuse(
-                    entry, "unknown-folder",
-                    f"unexpected {what} '{entry.name}'{did_you_mean(entry.name, schema.KINDS)}; "
-                    f"records go in: {', '.join(schema.KINDS)}",
-                )  # fmt: skip
-                continue
-            if not _inside(entry, self.data_dir):
-                self.refuse(entry, "symlink", "links to a folder outside the data folder")
-                continue
-            kind = schema.KINDS[entry.name][0]
-            yield from self._discover_kind(entry, kind, seen)
-
-    def _discover_kind(
-        self, folder: Path, kind: str, seen: dict[tuple[str, str], Path]
-    ) -> Iterator[tuple[str, str, Path]]:
-        with os.scandir(folder) as listing:  # DirEntry caches the file type: no stat per record
-            entries = sorted(listing, key=lambda entry: entry.name)
-        for entry in entries:
-            name = entry.name
-            if name.startswith(IGNORED) or name in README_NAMES:
-                continue
-            path = folder / name
-            stem, dot, suffix = name.rpartition(".")
-            if kind == "source" and suffix == "txt":
-                continue  # stored texts, read when a source names them
-            is_dir = _is_dir(entry)
-            key = (kind, stem)
-            if not dot or suffix not in ("yml", "yaml") or is_dir:
-                what = "a folder, not a record" if is_dir else "not a record"
-                self.refuse(path, "stray-file", f"{what}: records are .yml files")
-            elif not schema.ID_RE.match(stem) or len(stem) > 80:
-                message = (
-                    f"'{stem}' is not a valid id: name the file with lowercase letters a-z, digits and single hyphens "
-                    "(the file name is the id)"
-                )
-                self.refuse(path, "bad-id", message, kind=kind, record_id=stem)
-            elif entry.is_symlink() and not _inside(path, self.data_dir):
-                self.refuse(path, "symlink", "links to a file outside the data folder")
-            elif stem in RESERVED_IDS.get(kind, ()):
-                message = f"'{stem}' is reserved for the page listing every {kind}: choose another file name"
-                self.refuse(path, "reserved-id", message, kind=kind, record_id=stem)
-            elif key in seen:
-                message = f"{_a(kind)} with this id is already defined in {self.show(seen[key])}"
-                self.refuse(path, "duplicate-id", message, kind=kind, record_id=stem)
-            else:
-                seen[key] = path
-                yield kind, stem, path
-
-    # 2 + 3. load and validate ----------------------------------------------------------------------------------
-    def _key(self, path: Path, shown: str) -> tuple[str, int, int, int] | None:
+    def cached(self, path: Path, shown: str) -> tuple[tuple[str, int, int, int] | None, Any]:
+        """(key, cached value or None) of a file, when there is a cache."""
         if self.cache is None:
-            return None
+            return None, None
         key = _file_key(path, shown)
-        if key is not None:
-            self.used.add(key)
-        return key
-
-    def forget_unused(self) -> None:
-        """Drop what the cache holds for files that are gone or have changed since."""
-        if self.cache is not None:
-            for key in self.cache.keys() - self.used:
-                del self.cache[key]
-
-    def load(self, kind: str, record_id: str, path: Path) -> None:
-        shown = self.show(path)
-        key = self._key(path, shown)
-        if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
-            self.loaded[kind][record_id] = hit
-            return
-        try:
-            doc = loader.read(path, shown)
-        except loader.LoadError as exc:
-            self.problems.extend(replace(p, kind=kind, id=record_id) for p in exc.problems)
-            self.invalid[kind].add(record_id)
-            return
-        model_type = MODELS[kind]
-        record = Loaded(kind=kind, id=record_id, doc=doc, raw=None)
-        try:
-            raw = model_type.model_validate(doc.data)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-            enclosing = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
-            for error in errors:
-                loc = tuple(error["loc"])
-                if error["type"] == "too_short" and loc in enclosing:
-                    continue  # "needs at least one item" only because its items failed, which are reported
-                code, message = _schema_message(error, model_type, loc)
-                self.report(record, loc, message, code, key=code == "unknown-field")
-            self.invalid[kind].add(record_id)
-            if kind != "source":
-                self.partial.append(replace(record, raw=_partial(model_type, doc.data, errors)))
-            return
-        self.loaded[kind][record_id] = Loaded(kind=kind, id=record_id, doc=doc, raw=raw)
-        if key is not None and self.cache is not None:
-            self.cache[key] = self.loaded[kind][record_id]
-
-    # 4. cross-checks -------------------------------------------------------------------------------------------
-    def ref(self, record: Loaded, loc: tuple[str | int, ...], target: str | None, kind: str = "actor") -> None:
-        if target is None or target in self.loaded[kind] or target in self.invalid[kind]:
-            return  # a record that failed its schema exists: its own problems are reported, not "unknown"
-        others = [k for k, records in self.loaded.items() if target in records]
-        if others:
-            message = f"'{target}' is {_a(others[0])}, expected {_a(kind)}"
-        else:
-            message = f"unknown {kind} '{target}'{did_you_mean(target, self.loaded[kind])}"
-        self.report(record, loc, message, "unknown-reference")
-
-    def read_text(self, record: Loaded) -> None:
-        name = record.raw.text_file
-        if name is None:
-            return
-        path = self.data_dir / "sources" / name
-        loc = ("text_file",)
-        key = self._key(path, self.show(path))
-        if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
-            self.texts[record.id] = hit
-            return
-        try:
-            if not _inside(path, self.data_dir):
-                raise OSError("it lies outside the data folder")
-            status = path.stat()
-            if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
-                raise OSError("it is not a regular file")  # a FIFO or device would block the read, or never end
-            if status.st_size > MAX_TEXT_BYTES:
-                raise OSError(f"it is larger than {MAX_TEXT_BYTES:,} bytes")
-            raw = path.read_bytes()
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-        except FileNotFoundError:
-            self.report(record, loc, f"text file not found: {self.show(path)}", "missing-text")
-            return
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            self.report(record, loc, f"{self.show(path)}:{line}: not valid UTF-8", "encoding")
-            return
-        except OSError as exc:
-            self.report(record, loc, f"cannot read {self.show(path)}: {exc.strerror or exc}", "unreadable")
-            return
-        bad = loader._FORBIDDEN.search(text)
-        if bad:
-            line = text.count("\n", 0, bad.start()) + 1
-            self.report(
-                record,
-                loc,
-                f"{self.show(path)}:{line}: control character U+{ord(bad.group()):04X}",
-                "control-character",
-            )
-            return
-        self.texts[record.id] = StoredText.of(text)
-        if key is not None and self.cache is not None:
-            self.cache[key] = self.texts[record.id]
-
-    def citations(self, record: Loaded, loc: tuple[str | int, ...], citations: Iterable[schema.Citation]) -> None:
-        for index, citation in enumerate(citations):
-            here = (*loc, index)
-            if citation.source not in self.loaded["source"]:
-                self.ref(record, (*here, "source"), citation.source, "source")
-                continue
-            text = self.texts.get(citation.source)
-            if text is None:
-                continue
-            span = text.find(citation.passage, citation.prefix, citation.suffix)
-            if span is not None:
-                self.spans[(citation.source, citation.passage, citation.prefix, citation.suffix)] = span
-                continue
-            if text.find(citation.passage) is not None:
-                message = "the passage occurs in the source, but not between the given prefix and suffix"
-            else:
-                closest = text.closest(citation.passage)
-                message = f"passage not found in source '{citation.source}'; closest sentence: \"{closest}\""
-            self.report(record, (*here, "passage"), message, "passage-not-found")
-
-    def check(self) -> None:
-        for record in self.loaded["source"].values():
-            self.read_text(record)
-        for kind, records in self.loaded.items():
-            for record in records.values():
-                self.check_record(kind, record)
-        for record in self.partial:  # its references and passages too: every problem in one run
-            self.check_record(record.kind, record)
-
-    def check_record(self, kind: str, record: Loaded) -> None:
-        raw = record.raw
-        notes_cites: list[tuple[tuple[str | int, ...], Iterable[schema.Citation]]] = []
-        if kind != "source":
-            notes_cites.append((("sources",), raw.sources))
-        if kind == "actor":
-            for i, role in enumerate(raw.roles):
-                self.ref(record, ("roles", i, "of"), role.of)
-                self.interval(record, ("roles", i), role.start, role.end)
-                notes_cites.append((("roles", i, "sources"), role.sources))
-            for i, relation in enumerate(raw.relations):
-                self.ref(record, ("relations", i, "actor"), relation.actor)
-                self.interval(record, ("relations", i), relation.start, relation.end)
-                notes_cites.append((("relations", i, "sources"), relation.sources))
-        elif kind == "event":
-            for i, actor in enumerate(raw.participants):
-                self.ref(record, ("participants", i), actor)
-        elif kind == "quote":
-            self.ref(record, ("speaker",), raw.speaker)
-            for i, actor in enumerate(raw.addressed_to):
-                self.ref(record, ("addressed_to", i), actor)
-            self.ref(record, ("event",), raw.event, "event")
-        elif kind == "claim":
-            self.ref(record, ("subject",), raw.subject)
-            self.ref(record, ("according_to",), raw.according_to)
-            self.ref(record, ("event",), raw.event, "event")
-        for loc, citations in notes_cites:
-            self.citations(record, loc, citations)
-
-    def interval(self, record: Loaded, loc: tuple[str | int, ...], start: str | None, end: str | None) -> None:
-        if start is None or end is None:
-            return
-        first, last = edtf.parse(start), edtf.parse(end)
-        if (first.start and last.end and last.end.latest < first.start.earliest) or (
-            first.start and last.start and last.start.latest < first.start.earliest
-        ):
-            self.report(record, (*loc, "end"), f"ends ({end}) before it starts ({start})", "interval")
-
-
-def _partial(model_type: type[schema.Strict], data: dict[str, Any], errors: Iterable[Any]) -> Any:
-    """A record without the fields that failed validation (empty instead), so the rest can still be checked."""
-    failed = {error["loc"][0] for error in errors if error["loc"]}
-    fields: dict[str, Any] = {}
-    for name, info in model_type.model_fields.items():
-        fields[name] = () if get_origin(info.annotation) is tuple else None
-        if name not in failed and data.get(name) is not None:
-            with contextlib.suppress(ValidationError):  # pydantic reported nothing for it: it validates alone
-                fields[name] = TypeAdapter(info.rebuild_annotation()).validate_python(data[name])
-    return model_type.model_construct(**fields)
-
-
-Cache = dict[tuple[str, int, int, int], Any]
+        if key is None:
+            return None, None
+        self.used.add(key)
+        return key, self.cache.get(key)
 
 
 def _file_key(path: Path, shown: str) -> tuple[str, int, int, int] | None:
@@ -456,11 +195,191 @@ def _file_key(path: Path, shown: str) -> tuple[str, int, int, int] | None:
     return (shown, info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _is_dir(entry: os.DirEntry[str]) -> bool:
+def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Document | None, Data | None]:
+    """The file's document and its validated data (or the fields that passed, when the record failed its schema)."""
     try:
-        return entry.is_dir()
-    except OSError:  # a symlink loop, say: reported when the file is read
-        return False
+        doc = loader.read(found.path, found.shown)
+    except loader.LoadError as exc:
+        outcome.problems.extend(replace(p, kind=found.kind, id=found.id) for p in exc.problems)
+        return None, None
+    model_type = context.registry[found.kind].model
+    try:
+        outcome.data = model_type.model_validate(doc.data).model_dump()
+        return doc, outcome.data
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    enclosing = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "too_short" and loc in enclosing:
+            continue  # "needs at least one item" only because its items failed, which are reported
+        code, message = _schema_message(error, model_type, loc)
+        _report(outcome, doc, loc, message, code, key=code == "unknown-field")
+    return doc, _without(doc.data, [tuple(error["loc"]) for error in errors])
+
+
+def _without(data: Any, failed: list[Loc]) -> Any:
+    """A copy of ``data`` without the values at ``failed`` locations: what passed validation, still checked for
+    references and passages so that one run reports every problem."""
+    if isinstance(data, dict):
+        here = {loc[0] for loc in failed if len(loc) == 1}
+        return {
+            key: _without(value, [loc[1:] for loc in failed if len(loc) > 1 and loc[0] == key])
+            for key, value in data.items()
+            if key not in here
+        }
+    if isinstance(data, list):  # a failed item becomes None, so the others keep their index
+        here = {loc[0] for loc in failed if len(loc) == 1}
+        return [
+            None if index in here else _without(value, [loc[1:] for loc in failed if len(loc) > 1 and loc[0] == index])
+            for index, value in enumerate(data)
+        ]
+    return data
+
+
+def _report(outcome: Outcome, doc: loader.Document, loc: Loc, message: str, code: str, *, key: bool = False) -> None:
+    line, column = doc.position(loc, key=key)
+    found = outcome.found
+    outcome.problems.append(
+        Problem(
+            path=found.shown, line=line, column=column, kind=found.kind, id=found.id, field=_field_name(loc),
+            message=message, code=code,
+        )
+    )  # fmt: skip
+
+
+def process(found: Found, context: Context) -> Outcome:
+    """Parse, validate and check one file (the cache, under `mkdocs serve`, keeps the first two by file identity)."""
+    outcome = Outcome(found)
+    key, hit = context.cached(found.path, found.shown)
+    doc: loader.Document | None = None
+    if hit is not None:
+        data = outcome.data = hit
+    else:
+        doc, data = _parse(found, context, outcome)
+        if key is not None and context.cache is not None and outcome.data is not None:
+            context.cache[key] = outcome.data
+    if data is None:
+        return outcome
+    checks: list[tuple[Loc, str, str]] = []
+    _check(context.registry[found.kind].model, data, (), context, outcome, checks)
+    if checks:
+        if doc is None:  # cached: positions are read again only when there is something to report
+            try:
+                doc = loader.read(found.path, found.shown)
+            except loader.LoadError:
+                doc = loader.Document(found.shown, {}, {}, {})
+        for loc, message, code in checks:
+            _report(outcome, doc, loc, message, code)
+    return outcome
+
+
+def _items(part: Field, value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
+    if part.many:
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                yield (*loc, part.name, index), item
+    else:
+        yield (*loc, part.name), value
+
+
+def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
+           checks: list[tuple[Loc, str, str]]) -> None:  # fmt: skip
+    """References and passages in ``data`` (a record or a part of one, valid or the fields that passed)."""
+    for part in checked(model_type):
+        value = data.get(part.name)
+        if value is None:
+            continue
+        for here, item in _items(part, value, loc):
+            if part.link is not None and isinstance(item, str):
+                problem = _check_link(item, part.link.kinds, context)
+                if problem:
+                    checks.append((here, problem, "unknown-reference"))
+            elif part.model is not None and isinstance(item, dict):
+                _check(part.model, item, here, context, outcome, checks)
+                if part.cites:
+                    _check_passage(part.model, item, here, context, outcome, checks)
+
+
+def _check_link(target: str, kinds: tuple[str, ...], context: Context) -> str | None:
+    """Why ``target`` cannot be a reference to a record of ``kinds``, or None."""
+    found = [k for k in kinds if target in context.ids[k]]
+    if len(found) == 1:
+        return None
+    if len(found) > 1:
+        return f"'{target}' is ambiguous: it is {' and '.join(_a(k) for k in found)}; rename one of them"
+    others = [k.name for k in context.registry if target in context.ids[k.name]]
+    expected = " or ".join(_a(k) for k in kinds)
+    if others:
+        return f"'{target}' is {_a(others[0])}, expected {expected}"
+    candidates = [i for k in kinds for i in context.ids[k]]
+    return f"unknown {' or '.join(kinds)} '{target}'{did_you_mean(target, candidates)}"
+
+
+def _check_passage(citation: type[Strict], item: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
+                   checks: list[tuple[Loc, str, str]]) -> None:  # fmt: skip
+    source_field = next(f for f in plan(citation) if f.link is not None)
+    assert source_field.link is not None
+    cited, passage = item.get(source_field.name), item.get("passage")
+    if not isinstance(cited, str) or not isinstance(passage, str):
+        return
+    text = next((context.texts[(k, cited)] for k in source_field.link.kinds if (k, cited) in context.texts), None)
+    if text is None:
+        return  # no stored text (or its record failed): nothing to verify against
+    prefix, suffix = item.get("prefix"), item.get("suffix")
+    span = text.find(passage, prefix, suffix)
+    if span is not None:
+        outcome.spans[(cited, passage, prefix, suffix)] = span
+        return
+    if text.find(passage) is not None:
+        message = "the passage occurs in the source, but not between the given prefix and suffix"
+    else:
+        closest = text.closest(passage)
+        message = f"passage not found in source '{cited}'; closest sentence: \"{closest}\""
+    checks.append(((*loc, "passage"), message, "passage-not-found"))
+
+
+def _read_text(found: Found, data: Data, context: Context, outcome: Outcome) -> StoredText | None:
+    """The stored text a record names (the first field marked Stored), or None; problems reported."""
+    name_field = next((f for f in plan(context.registry[found.kind].model) if f.stored), None)
+    name = data.get(name_field.name) if name_field else None
+    if name_field is None or not isinstance(name, str):
+        return None
+    path = found.path.parent / name
+    shown = found.shown.rpartition("/")[0] + "/" + name
+    key, hit = context.cached(path, shown)
+    if isinstance(hit, StoredText):
+        return hit
+    problem = None
+    try:
+        if not _inside(path, found.path.parent.parent):
+            raise OSError("it lies outside the data folder")
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            raise OSError("it is not a regular file")  # a FIFO or device would block the read, or never end
+        if status.st_size > MAX_TEXT_BYTES:
+            raise OSError(f"it is larger than {MAX_TEXT_BYTES:,} bytes")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        problem = (f"text file not found: {shown}", "missing-text")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = (f"{shown}:{line}: not valid UTF-8", "encoding")
+    except OSError as exc:
+        problem = (f"cannot read {shown}: {exc.strerror or exc}", "unreadable")
+    else:
+        bad = loader._FORBIDDEN.search(text)
+        if bad is None:
+            stored = StoredText.of(text)
+            if key is not None and context.cache is not None:
+                context.cache[key] = stored
+            return stored
+        line = text.count("\n", 0, bad.start()) + 1
+        problem = (f"{shown}:{line}: control character U+{ord(bad.group()):04X}", "control-character")
+    doc = loader.read(found.path, found.shown)
+    _report(outcome, doc, (name_field.name,), *problem)
+    return None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -470,210 +389,312 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop, say: reported when the file is read
+        return False
+
+
+# -- the whole folder ---------------------------------------------------------------------------------------------
+class _Discovery:
+    """Finds the record files of a data folder, refusing what is not a record."""
+
+    def __init__(self, data_dir: Path, base: Path | None, registry: Registry) -> None:
+        self.data_dir = data_dir
+        self.base = base
+        self.registry = registry
+        self.problems: list[Problem] = []
+        self.data_prefix = str(data_dir) + os.sep
+        self.data_shown = display_path(data_dir, base)
+
+    def show(self, path: Path) -> str:
+        text = str(path)
+        if text.startswith(self.data_prefix):  # the common case, without a file-system call per record
+            return self.data_shown + "/" + text[len(self.data_prefix) :].replace(os.sep, "/")
+        return display_path(path, self.base)
+
+    def refuse(self, path: Path, code: str, message: str, *, kind: str = "", record_id: str = "") -> None:
+        self.problems.append(Problem(path=self.show(path), code=code, kind=kind, id=record_id, message=message))
+
+    def files(self) -> list[Found]:
+        if not self.data_dir.is_dir():
+            self.refuse(self.data_dir, "no-data", "data folder not found")
+            return []
+        folders = self.registry.by_folder
+        found: list[Found] = []
+        for entry in sorted(self.data_dir.iterdir()):
+            if entry.name.startswith(IGNORED) or entry.name in README_NAMES:
+                continue
+            if entry.name not in folders or not entry.is_dir():
+                what = "folder" if entry.is_dir() else "file"
+                self.refuse(
+                    entry, "unknown-folder",
+                    f"unexpected {what} '{entry.name}'{did_you_mean(entry.name, folders)}; "
+                    f"records go in: {', '.join(folders)}",
+                )  # fmt: skip
+                continue
+            if not _inside(entry, self.data_dir):
+                self.refuse(entry, "symlink", "links to a folder outside the data folder")
+                continue
+            found.extend(self._kind(entry, folders[entry.name]))
+        return found
+
+    def _kind(self, folder: Path, kind: Kind) -> Iterator[Found]:
+        with os.scandir(folder) as listing:  # DirEntry caches the file type: no stat per record
+            entries = sorted(listing, key=lambda entry: entry.name)
+        seen: dict[str, Path] = {}
+        for entry in entries:
+            name = entry.name
+            if name.startswith(IGNORED) or name in README_NAMES:
+                continue
+            path = folder / name
+            stem, dot, suffix = name.rpartition(".")
+            if suffix in kind.companions:
+                continue  # stored texts, read when a record names them
+            is_dir = _is_dir(entry)
+            if not dot or suffix not in ("yml", "yaml") or is_dir:
+                what = "a folder, not a record" if is_dir else "not a record"
+                self.refuse(path, "stray-file", f"{what}: records are .yml files")
+            elif not ID_RE.match(stem) or len(stem) > 80:
+                message = (
+                    f"'{stem}' is not a valid id: name the file with lowercase letters a-z, digits and single hyphens "
+                    "(the file name is the id)"
+                )
+                self.refuse(path, "bad-id", message, kind=kind.name, record_id=stem)
+            elif entry.is_symlink() and not _inside(path, self.data_dir):
+                self.refuse(path, "symlink", "links to a file outside the data folder")
+            elif stem in kind.reserved_ids:
+                message = f"'{stem}' is reserved for the page listing every {kind.name}: choose another file name"
+                self.refuse(path, "reserved-id", message, kind=kind.name, record_id=stem)
+            elif stem in seen:
+                message = f"{_a(kind.name)} with this id is already defined in {self.show(seen[stem])}"
+                self.refuse(path, "duplicate-id", message, kind=kind.name, record_id=stem)
+            else:
+                seen[stem] = path
+                yield Found(kind.name, stem, path, self.show(path))
+
+
+_CONTEXT: Context | None = None  # a worker process's context, inherited from its parent when it was forked
+
+
+def _work(found: list[Found]) -> list[Outcome]:
+    assert _CONTEXT is not None
+    return [process(f, _CONTEXT) for f in found]
+
+
+def _set_context(context: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _process_all(files: list[Found], context: Context, workers: int) -> list[Outcome]:
+    """Every file processed; split across ``workers`` processes (this one included) when it pays."""
+    if workers < 2 or len(files) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return [process(f, context) for f in files]
+    shares = [files[i::workers] for i in range(workers)]
+    # Forked children inherit the context (ids, stored texts) without copying it; only results travel back.
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers - 1, mp_context=fork, initializer=_set_context, initargs=(context,)
+    ) as pool:
+        futures = [pool.submit(_work, share) for share in shares[1:]]
+        outcomes = [process(f, context) for f in shares[0]]
+        for future in futures:
+            outcomes.extend(future.result())
+    return outcomes
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Validated:
+    """A data folder that passed every check: each record's validated data, the stored texts, the verified spans."""
+
+    registry: Registry
+    data: Mapping[str, Mapping[str, Data]]  # kind -> id -> validated fields
+    texts: Mapping[tuple[str, str], StoredText]
+    spans: Mapping[SpanKey, tuple[int, int]]
+
+    def count(self, kind: str) -> int:
+        return len(self.data[kind])
+
+
+def validate(
+    data_dir: Path | str,
+    *,
+    base: Path | None = None,
+    registry: Registry = DEFAULT,
+    cache: Cache | None = None,
+    workers: int = 1,
+) -> Validated:
+    """Discover, parse, validate and check a data folder; raise :class:`DossierError` with every problem found.
+
+    ``workers`` > 1 parses large folders in that many processes (forked, on Linux). ``cache``, a dict kept by the
+    caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every valid record and stored text by
+    file identity (path, size, modification time, inode), so an edit re-reads only the files it touched.
+    """
+    discovery = _Discovery(Path(data_dir), base, registry)
+    files = discovery.files()
+    problems = list(discovery.problems)
+    ids = {kind.name: frozenset(f.id for f in files if f.kind == kind.name) for kind in registry}
+    context = Context(registry=registry, ids=ids, texts={}, cache=cache)
+    # Records holding stored texts first: every citation is checked against their texts.
+    holders = {k.name for k in registry.cited()}
+    outcomes = [process(f, context) for f in files if f.kind in holders]
+    texts: dict[tuple[str, str], StoredText] = {}
+    for outcome in outcomes:
+        if outcome.data is not None and not outcome.problems:
+            text = _read_text(outcome.found, outcome.data, context, outcome)
+            if text is not None:
+                texts[(outcome.found.kind, outcome.found.id)] = text
+    context = replace(context, texts=texts)
+    outcomes.extend(_process_all([f for f in files if f.kind not in holders], context, workers))
+    if cache is not None:
+        for stale in cache.keys() - context.used:  # files gone, or changed since they were read
+            del cache[stale]
+    data: dict[str, dict[str, Data]] = {kind.name: {} for kind in registry}
+    spans: dict[SpanKey, tuple[int, int]] = {}
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        spans.update(outcome.spans)
+        if outcome.data is not None and not outcome.problems:
+            data[outcome.found.kind][outcome.found.id] = outcome.data
+    if problems:
+        raise DossierError(problems)
+    return Validated(registry=registry, data=data, texts=texts, spans=spans)
+
+
 def load(
     data_dir: Path | str,
     *,
     lang: str = "it",
     base: Path | None = None,
+    registry: Registry = DEFAULT,
     cache: Cache | None = None,
     previous: model.Dossier | None = None,
+    workers: int = 1,
 ) -> model.Dossier:
     """Load, validate and resolve a data folder; raise :class:`DossierError` with every problem found.
 
-    ``cache``, a dict kept by the caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every
-    valid record by file identity (path, size, modification time), so an edit re-reads only the files it touched.
     Records equal to those of the ``previous`` run come back as the very same objects, so that comparing what
-    pages were made from (see :class:`dossier.render.Memo`) mostly compares identities.
+    pages were made from (see :class:`dossier.render.Memo`) mostly compares identities. See :func:`validate` for
+    ``cache`` and ``workers``. Changes nothing outside what it returns (no files, no process-wide state).
     """
-    with _no_cyclic_gc(freeze=not cache):  # a build, or the first load of `mkdocs serve`
-        run = _Run(Path(data_dir), base, cache)
-        for kind, record_id, path in run.discover():
-            run.load(kind, record_id, path)
-        run.check()
-        run.forget_unused()
-        if run.problems:
-            raise DossierError(run.problems)
-        return _Resolver(run, lang, previous).dossier()
+    validated = validate(data_dir, base=base, registry=registry, cache=cache, workers=workers)
+    return resolve(validated, lang=lang, previous=previous)
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc(freeze: bool) -> Iterator[None]:
-    """Loading creates hundreds of thousands of objects and no reference cycles, so Python's cycle collector only
-    re-scans the growing heap again and again (a third of the load time of a 18,500-record dossier). Off while
-    loading; reference counting still frees everything as usual, frozen or not."""
-    enabled = gc.isenabled()
-    if freeze:
-        gc.collect()  # before freezing: no garbage kept for good (under serve, the plugin collects between rebuilds)
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Nothing loaded is cyclic garbage: move it out of the collector's sight for good, so that neither the
-        # first collection after this nor every later one (during the MkDocs build) scans the whole dossier.
-        # Under `mkdocs serve`, only on the first load (which serve's own configuration outlives anyway): a later
-        # freeze would also freeze that rebuild's configuration and plugins, alive while it loads, and with them
-        # every page they reach once the rebuild is over (90 MB more per rebuild of M, never freed).
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-# 5. resolve --------------------------------------------------------------------------------------------------
-def _date(text: str | None) -> edtf.Edtf | None:
-    return edtf.parse(text) if text is not None else None
-
-
-def _notes(notes: Iterable[schema.Note]) -> tuple[model.Note, ...]:
-    return tuple(model.Note(text=n.text, kind=n.kind) for n in notes)
-
-
-_R = TypeVar("_R", model.Actor, model.Event, model.Quote, model.Claim, model.Source)
+# 5. resolve -------------------------------------------------------------------------------------------------------
+def resolve(validated: Validated, *, lang: str = "it", previous: model.Dossier | None = None) -> model.Dossier:
+    """The immutable dossier of a validated folder: references as objects, back-links, declared orders."""
+    return _Resolver(validated, lang, previous).dossier()
 
 
 class _Resolver:
-    def __init__(self, run: _Run, lang: str, previous: model.Dossier | None = None) -> None:
-        self.run = run
+    def __init__(self, validated: Validated, lang: str, previous: model.Dossier | None) -> None:
+        self.validated = validated
+        self.registry = validated.registry
         self.lang = lang
-        self.previous: dict[tuple[str, str], model.Record] = {}
-        if previous is not None and previous.lang == lang:
-            for records in (previous.sources, previous.actors, previous.events, previous.quotes, previous.claims):
-                self.previous.update(((r.record_kind, r.id), r) for r in records)
-        raw = run.loaded
-        # In this order, so that a record refers to records already kept from the previous run where equal.
-        self.sources = {i: self._kept(self._source(r.id, r.raw)) for i, r in sorted(raw["source"].items())}
-        self.actors = {i: self._kept(self._actor(r.id, r.raw)) for i, r in sorted(raw["actor"].items())}
-        self.events = {i: self._kept(self._event(r.id, r.raw)) for i, r in sorted(raw["event"].items())}
-        self.quotes = {i: self._kept(self._quote(r.id, r.raw)) for i, r in sorted(raw["quote"].items())}
-        self.claims = {i: self._kept(self._claim(r.id, r.raw)) for i, r in sorted(raw["claim"].items())}
-
-    def _kept(self, record: _R) -> _R:
-        old = self.previous.get((record.record_kind, record.id))
-        return old if old is not None and old == record else record
-
-    def _citations(self, citations: Iterable[schema.Citation]) -> tuple[model.Citation, ...]:
-        result = []
-        for c in citations:
-            text = self.run.texts.get(c.source)
-            result.append(
-                model.Citation(
-                    source=self.sources[c.source], passage=c.passage, prefix=c.prefix, suffix=c.suffix,
-                    locator=c.locator, notes=_notes(c.notes),
-                    span=self.run.spans.get((c.source, c.passage, c.prefix, c.suffix)) if text else None,
-                )
-            )  # fmt: skip
-        return tuple(result)
-
-    def _source(self, source_id: str, raw: schema.Source) -> model.Source:
-        return model.Source(
-            id=source_id, title=raw.title, kind=raw.kind, lang=raw.lang, published=_date(raw.published),
-            author=raw.author, publisher=raw.publisher, url=raw.url, archive_url=raw.archive_url,
-            accessed=_date(raw.accessed), text=self.run.texts.get(source_id), summary=raw.summary,
-            tags=raw.tags, notes=_notes(raw.notes),
-        )  # fmt: skip
-
-    def _ref(self, actor_id: str) -> model.ActorRef:
-        raw = self.run.loaded["actor"][actor_id].raw
-        return model.ActorRef(id=actor_id, name=raw.name, kind=raw.kind)
-
-    def _actor(self, actor_id: str, raw: schema.Actor) -> model.Actor:
-        roles = tuple(
-            model.Role(
-                title=r.title, of=self._ref(r.of) if r.of else None, start=_date(r.start), end=_date(r.end),
-                citations=self._citations(r.sources), notes=_notes(r.notes),
-            )
-            for r in raw.roles
-        )  # fmt: skip
-        relations = tuple(
-            model.Relation(
-                actor=self._ref(r.actor), label=r.label, start=_date(r.start), end=_date(r.end),
-                citations=self._citations(r.sources), notes=_notes(r.notes),
-            )
-            for r in raw.relations
-        )  # fmt: skip
-        return model.Actor(
-            id=actor_id, name=raw.name, kind=raw.kind, summary=raw.summary, aliases=raw.aliases, roles=roles,
-            relations=relations, tags=raw.tags, citations=self._citations(raw.sources), notes=_notes(raw.notes),
-        )  # fmt: skip
-
-    def _event(self, event_id: str, raw: schema.Event) -> model.Event:
-        return model.Event(
-            id=event_id, title=raw.title, date=edtf.parse(raw.date), date_text=raw.date_text, place=raw.place,
-            participants=tuple(self.actors[a] for a in raw.participants), summary=raw.summary, tags=raw.tags,
-            citations=self._citations(raw.sources), notes=_notes(raw.notes),
-        )  # fmt: skip
-
-    def _quote(self, quote_id: str, raw: schema.Quote) -> model.Quote:
-        event = self.events[raw.event] if raw.event else None
-        original = raw.original
-        return model.Quote(
-            id=quote_id, speaker=self.actors[raw.speaker], text=raw.text, form=raw.form, lang=raw.lang or self.lang,
-            addressed_to=tuple(self.actors[a] for a in raw.addressed_to), event=event,
-            date=_date(raw.date) or (event.date if event else None), date_text=raw.date_text,
-            original=model.Original(lang=original.lang, text=original.text, notes=_notes(original.notes))
-            if original else None,
-            tags=raw.tags, citations=self._citations(raw.sources), notes=_notes(raw.notes),
-        )  # fmt: skip
-
-    def _claim(self, claim_id: str, raw: schema.Claim) -> model.Claim:
-        value = raw.value
-        event = self.events[raw.event] if raw.event else None
-        return model.Claim(
-            id=claim_id, statement=raw.statement, subject=self.actors[raw.subject], status=raw.status,
-            confidence=raw.confidence, topic=raw.topic, event=event,
-            according_to=self.actors[raw.according_to] if raw.according_to else None,
-            value=model.Value(amount=value.amount, approximate=value.approximate == "true", unit=value.unit)
-            if value else None,
-            date=_date(raw.date) or (event.date if event else None), date_text=raw.date_text, tags=raw.tags,
-            citations=self._citations(raw.sources), notes=_notes(raw.notes),
-        )  # fmt: skip
+        self.previous: Mapping[tuple[str, str], model.Record] = (
+            previous._index if previous is not None and previous.lang == lang else {}
+        )
+        self.index: dict[tuple[str, str], model.Record] = {}
+        self.current: str = ""  # the kind being resolved: references to it become handles
 
     def dossier(self) -> model.Dossier:
-        events = tuple(sorted(self.events.values(), key=lambda e: (e.date.sort_key, e.id)))
-        undated = ("9999", "9999", "")
-        quotes = tuple(sorted(self.quotes.values(), key=lambda q: (q.date.sort_key if q.date else undated, q.id)))
-        claims = tuple(self.claims.values())
-        actors = tuple(self.actors.values())
-        sources = tuple(self.sources.values())
-
-        links: dict[str, dict[str, list[Any]]] = {a: defaultdict(list) for a in self.actors}
-        for event in events:
-            for actor in dict.fromkeys(a.id for a in event.participants):
-                links[actor]["events"].append(event)
-        for quote in quotes:
-            links[quote.speaker.id]["quotes_by"].append(quote)
-            for actor in dict.fromkeys(a.id for a in quote.addressed_to):
-                links[actor]["quotes_to"].append(quote)
-        for claim in claims:
-            links[claim.subject.id]["claims_about"].append(claim)
-            if claim.according_to:
-                links[claim.according_to.id]["claims_by"].append(claim)
-        for mentioner in actors:
-            named = {r.of.id for r in mentioner.roles if r.of} | {r.actor.id for r in mentioner.relations}
-            for other in sorted(named - {mentioner.id}):
-                links[other]["mentioned_in"].append(mentioner)
-
-        citations_of: dict[str, list[tuple[model.Record, model.Citation]]] = defaultdict(list)
-        records: tuple[model.Record, ...] = (*actors, *events, *quotes, *claims)
-        for record in records:
-            for citation in _all_citations(record):
-                citations_of[citation.source.id].append((record, citation))
-
+        registry, data = self.registry, self.validated.data
+        for kind in registry.order:  # each kind after the kinds it refers to, where it can be
+            self.current = kind.name
+            cls = model.record_class(kind.model, kind.name)
+            for record_id in sorted(data[kind.name]):
+                values = self._values(kind.model, data[kind.name][record_id], kind.name, record_id)
+                record: model.Record = cls(id=record_id, **values)
+                old = self.previous.get((kind.name, record_id))
+                self.index[(kind.name, record_id)] = old if old is not None and old == record else record
+        records = {}
+        for kind in registry:
+            found = [self.index[(kind.name, i)] for i in data[kind.name]]
+            records[kind.name] = tuple(sorted(found, key=kind.order or _by_id))
         return model.Dossier(
-            lang=self.lang, actors=actors, events=events, quotes=quotes, claims=claims, sources=sources,
-            actor_links=MappingProxyType(
-                {a: model.ActorLinks(**{k: tuple(v) for k, v in d.items()}) for a, d in links.items()}
-            ),
-            citations_of=MappingProxyType({s: tuple(v) for s, v in sorted(citations_of.items())}),
+            lang=self.lang, registry=registry, records=MappingProxyType(records),
+            back_links=self._back_links(records), citations_of=self._citations_of(records),
+            _index=MappingProxyType(self.index),
         )  # fmt: skip
 
+    def _values(self, model_type: type[Strict], data: Mapping[str, Any], kind: str = "", record_id: str = "") -> Data:
+        values: Data = {}
+        for part in plan(model_type):
+            raw = data.get(part.name)
+            if part.many:
+                values[part.name] = tuple(self._value(part, item) for item in raw or ())
+            else:
+                values[part.name] = None if raw is None else self._value(part, raw)
+            if part.stored is not None:
+                values[part.stored.into] = self.validated.texts.get((kind, record_id))
+        return values
 
-def _all_citations(record: model.Record) -> Iterator[model.Citation]:
-    if isinstance(record, model.Source):
+    def _value(self, part: Field, raw: Any) -> Any:
+        if part.link is not None:
+            return self._target(part.link.kinds, raw)
+        if part.convert is not None:
+            return part.convert.function(raw)
+        if part.model is not None:
+            values = self._values(part.model, raw)
+            if part.cites:
+                key = (raw["source"], raw["passage"], raw["prefix"], raw["suffix"])
+                values["span"] = self.validated.spans.get(key)
+            return model.record_class(part.model, cited=part.cites)(**values)
+        return raw
+
+    def _target(self, kinds: tuple[str, ...], target: str) -> model.Record | model.Handle:
+        kind = next(k for k in kinds if target in self.validated.data[k])
+        record = self.index.get((kind, target))
+        if record is not None and kind != self.current:
+            return record
+        label = self.registry[kind].label
+        return model.Handle(record_kind=kind, id=target, label=self.validated.data[kind][target][label])
+
+    def _back_links(self, records: Mapping[str, tuple[model.Record, ...]]) -> Mapping[tuple[str, str], model.Links]:
+        found: dict[tuple[str, str], dict[str, dict[tuple[str, str], model.Record]]] = {
+            key: {name: {} for name in self.registry.reverse[key[0]]} for key in self.index
+        }
+        for kind in self.registry:
+            paths = [(path, link) for path, link in link_paths(kind.model) if link.reverse]
+            for record in records[kind.name]:
+                data = self.validated.data[kind.name][record.id]
+                for path, link in paths:
+                    for target in _at(data, path):
+                        target_kind = next(k for k in link.kinds if target in self.validated.data[k])
+                        if (target_kind, target) != (kind.name, record.id):
+                            assert link.reverse is not None
+                            found[(target_kind, target)][link.reverse].setdefault((kind.name, record.id), record)
+        return MappingProxyType(
+            {key: model.Links({name: tuple(r.values()) for name, r in names.items()}) for key, names in found.items()}
+        )
+
+    def _citations_of(
+        self, records: Mapping[str, tuple[model.Record, ...]]
+    ) -> Mapping[tuple[str, str], tuple[tuple[model.Record, model.Cited], ...]]:
+        found: dict[tuple[str, str], list[tuple[model.Record, model.Cited]]] = defaultdict(list)
+        for kind in self.registry:
+            for record in records[kind.name]:
+                for citation in model.citations(record):
+                    found[(citation.source.record_kind, citation.source.id)].append((record, citation))
+        return MappingProxyType({key: tuple(value) for key, value in sorted(found.items())})
+
+
+def _by_id(record: model.Record) -> str:
+    return record.id
+
+
+def _at(data: Any, path: tuple[str, ...]) -> Iterator[str]:
+    """The ids at ``path`` in a record's validated data (through lists and nested parts)."""
+    if isinstance(data, list | tuple):
+        for item in data:
+            yield from _at(item, path)
         return
-    yield from record.citations
-    if isinstance(record, model.Actor):
-        for role in record.roles:
-            yield from role.citations
-        for relation in record.relations:
-            yield from relation.citations
+    if not path:
+        if isinstance(data, str):
+            yield data
+        return
+    if isinstance(data, dict):
+        yield from _at(data.get(path[0]), path[1:])

@@ -1,32 +1,106 @@
-"""The raw records, exactly as editors write them: one pydantic model per kind, declared once.
+"""The building blocks of record declarations: field types, the markers that say how a field resolves, notes.
 
-Every scalar arrives as a string (see :mod:`dossier.loader`); these models say which strings are legal.
-References are still plain ids here; :mod:`dossier.resolve` turns them into objects. The same models give the
-JSON Schema that editors' YAML extensions use for completion (``dossier schema``).
+Every scalar arrives as a string (see :mod:`dossier.loader`); the types here say which strings are legal, with a
+message for each rule an editor can break. A field's annotation may carry a marker that the rest of the pipeline
+reads instead of knowing the field by name:
+
+- :class:`Link`: the field names records of other kinds (and the back-link they get);
+- :class:`Convert`: the validated text becomes a richer value when resolved (a date, a flag);
+- :class:`Stored`: the field names a text file beside the record, read and kept as the record's text;
+- :data:`CITES`: the field is a list of citations, whose passages are verified against stored texts.
+
+The record kinds themselves are declared with these in :mod:`dossier.kinds`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
+from pydantic_core import PydanticCustomError
 
 from dossier import edtf
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
 
-ACTOR_KINDS = ("person", "organization", "country", "group")
-NOTE_KINDS = ("context", "correction", "verification", "translation")
-QUOTE_FORMS = ("direct", "partial", "paraphrase")
-CLAIM_STATUSES = ("reported", "confirmed", "disputed", "denied", "retracted")
-CONFIDENCES = ("high", "medium", "low")
-SOURCE_KINDS = (
-    "article", "social-post", "official-statement", "report", "broadcast", "book", "interview", "dataset", "other",
-)  # fmt: skip
+# -- markers ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The field names records of ``kinds`` (by id); each named record gets a back-link called ``reverse``.
+
+    As in FollowTheMoney's schemata, a reference is declared once with its range and its reverse name, and the
+    reverse side is computed, never typed twice.
+    """
+
+    kinds: tuple[str, ...]
+    reverse: str | None = None
+
+
+def link(*kinds: str, reverse: str | None = None) -> Link:
+    return Link(kinds=kinds, reverse=reverse)
+
+
+@dataclass(frozen=True, slots=True)
+class Convert:
+    """The validated text is resolved into ``function(text)``."""
+
+    function: Callable[[str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The field names a text file in the record's folder; the resolved record holds its text as ``into``."""
+
+    into: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cites:
+    """The field is a list of citations: each names a record holding a stored text, and words of that text."""
+
+
+CITES = _Cites()
+DATE = Convert(edtf.parse)
+FLAG = Convert(lambda text: text == "true")
+
+
+# -- rules with their messages -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A regular expression a text must match, and what to tell an editor whose text does not."""
+
+    regex: str
+    code: str
+    message: str  # formatted with {value}
+
+
+ID = Pattern(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    "bad-id",
+    "'{value}' is not a valid id: use lowercase letters a-z, digits and single hyphens",
+)
+LANG = Pattern(
+    r"^[a-z]{2,3}(-[A-Z]{2})?$",
+    "bad-lang",
+    "'{value}' is not a language code: use ISO 639 codes such as it, en, ko, ru",
+)
+NUMBER = Pattern(
+    r"^-?[0-9]+(\.[0-9]+)?$",
+    "bad-number",
+    "'{value}' is not a number: write digits, with '.' for decimals (15000, 2.5)",
+)
+FILE_NAME = Pattern(
+    r"^[a-z0-9][a-z0-9._-]*\.txt$",
+    "bad-file-name",
+    "'{value}' is not a valid text file name: lowercase, no folders, ending in .txt",
+)
+PATTERNS: Mapping[str, Pattern] = {p.regex: p for p in (ID, LANG, NUMBER, FILE_NAME)}
+ID_PATTERN = ID.regex
+ID_RE = re.compile(ID.regex)
 
 # Bidirectional controls and invisible characters: legal in quoted speech, never in names, titles, ids or URLs,
 # where they can disguise what a reader sees.
@@ -69,172 +143,77 @@ def _url(value: str) -> str:
     return value
 
 
-Id = Annotated[str, StringConstraints(max_length=80, pattern=ID_PATTERN)]
+def ends_after_start(end: str | None, info: ValidationInfo) -> str | None:
+    """For a model's ``end`` field: refuse an end before the ``start`` (reported at ``end``)."""
+    start = info.data.get("start")
+    if end is None or start is None:
+        return end
+    first, last = edtf.parse(start), edtf.parse(end)
+    if (first.start and last.end and last.end.latest < first.start.earliest) or (
+        first.start and last.start and last.start.latest < first.start.earliest
+    ):
+        raise PydanticCustomError("interval", "ends ({end}) before it starts ({start})", {"end": end, "start": start})
+    return end
+
+
+Id = Annotated[str, StringConstraints(max_length=80, pattern=ID.regex)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_visible_line)]
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_filled)]
 Words = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_filled)]
 Affix = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filled)]
-EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf)]
+EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf), DATE]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
-Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
-Flag = Literal["true", "false"]
-Number = Annotated[str, StringConstraints(max_length=30, pattern=r"^-?[0-9]+(\.[0-9]+)?$")]
-FileName = Annotated[str, StringConstraints(max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*\.txt$")]
+Lang = Annotated[str, StringConstraints(pattern=LANG.regex)]
+Flag = Annotated[Literal["true", "false"], FLAG]
+Number = Annotated[str, StringConstraints(max_length=30, pattern=NUMBER.regex)]
+TextFile = Annotated[str, StringConstraints(max_length=120, pattern=FILE_NAME.regex), Stored()]
 
 
 class Strict(BaseModel):
+    """A part of a record as editors write it: unknown fields are errors, nothing is coerced, nothing changes."""
+
     # Not `strict`: the loader only ever yields str, list and dict, and lists must become tuples.
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: annotations need hashable metadata
+class Choices:
+    """The legal values of a field, in order, each with its label for readers (an English msgid to translate)."""
+
+    labels: Mapping[str, str]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+
+def choice(choices: Choices) -> Any:
+    """The annotation of a field taking one of ``choices`` (with its labels, for templates and exports)."""
+    return Annotated[Literal[choices.values], choices]
+
+
+def N_(msgid: str) -> str:
+    """Marks an interface string for translation where it is declared (``pybabel extract -k N_``); translated
+    where it is shown."""
+    return msgid
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for translation (``pybabel extract -k NN_:1,2``)."""
+    return (singular, plural)
+
+
+NOTE_KINDS = Choices(
+    {"context": N_("Context"), "correction": N_("Correction"), "verification": N_("Verification"),
+     "translation": N_("Translation")}
+)  # fmt: skip
 
 
 class Note(Strict):
     """An editorial annotation in Markdown: context, a correction, how something was verified or translated."""
 
     text: Markdown
-    kind: Literal[NOTE_KINDS] | None = None  # type: ignore[valid-type]
+    kind: choice(NOTE_KINDS) | None = None  # type: ignore[valid-type]
 
 
 Notes = tuple[Note, ...]
-
-
-class Citation(Strict):
-    """A source and the exact words in it that support the fact (W3C TextQuoteSelector)."""
-
-    source: Id = Field(description="Id of a record in data/sources/")
-    passage: Words = Field(description="The exact words of the source that support the fact")
-    prefix: Affix | None = Field(None, description="Words just before the passage, to tell repeats apart")
-    suffix: Affix | None = Field(None, description="Words just after the passage, to tell repeats apart")
-    locator: Line | None = Field(None, description="Where in the source: a page, a paragraph, a timestamp")
-    notes: Notes = ()
-
-
-Citations = tuple[Citation, ...]
-Cited = Annotated[Citations, Field(min_length=1, description="Every fact cites at least one source")]
-Tags = tuple[Id, ...]
-
-
-class Role(Strict):
-    title: Line
-    of: Id | None = Field(None, description="Id of the actor (organisation, country) the role is held in")
-    start: EdtfText | None = None
-    end: EdtfText | None = None
-    sources: Citations = ()
-    notes: Notes = ()
-
-
-class Relation(Strict):
-    actor: Id = Field(description="Id of the related actor")
-    label: Line = Field(description="The relation in words, in the dossier's language: 'alleato di'")
-    start: EdtfText | None = None
-    end: EdtfText | None = None
-    sources: Citations = ()
-    notes: Notes = ()
-
-
-class Actor(Strict):
-    """A person, organisation, country or group."""
-
-    name: Line
-    kind: Literal[ACTOR_KINDS]  # type: ignore[valid-type]
-    summary: Markdown | None = None
-    aliases: tuple[Line, ...] = ()
-    roles: tuple[Role, ...] = ()
-    relations: tuple[Relation, ...] = ()
-    tags: Tags = ()
-    sources: Citations = ()
-    notes: Notes = ()
-
-
-class Event(Strict):
-    """Something that happened, at a date of known precision."""
-
-    title: Line
-    date: EdtfText = Field(description="EDTF: 2025, 2025-09, 2025-09-03, 2025-06~, 2024-08/2025-04, ../2025")
-    date_text: Line | None = Field(None, description="The source's own words for the date: 'lo scorso giugno'")
-    place: Line | None = None
-    participants: tuple[Id, ...] = ()
-    summary: Markdown | None = None
-    tags: Tags = ()
-    sources: Cited
-    notes: Notes = ()
-
-
-class Original(Strict):
-    """The words as originally spoken, beside the published translation."""
-
-    lang: Lang
-    text: Words
-    notes: Notes = ()
-
-
-class Quote(Strict):
-    """Words someone said or wrote, as published."""
-
-    speaker: Id
-    text: Words
-    form: Literal[QUOTE_FORMS]  # type: ignore[valid-type]
-    lang: Lang | None = Field(None, description="Language of text; the dossier's language when omitted")
-    addressed_to: tuple[Id, ...] = ()
-    event: Id | None = None
-    date: EdtfText | None = Field(None, description="When it was said; the event's date when omitted")
-    date_text: Line | None = None
-    original: Original | None = None
-    tags: Tags = ()
-    sources: Cited
-    notes: Notes = ()
-
-
-class Value(Strict):
-    """A figure a claim puts forward."""
-
-    amount: Number
-    approximate: Flag = "false"
-    unit: Line | None = None
-
-
-class Claim(Strict):
-    """A statement someone asserts, with its status and the editors' confidence."""
-
-    statement: Markdown
-    subject: Id = Field(description="Id of the actor the claim is about")
-    topic: Line | None = Field(None, description="Claims with the same subject and topic are compared side by side")
-    event: Id | None = None
-    according_to: Id | None = Field(None, description="Id of the actor who asserts it; omitted: the source itself")
-    value: Value | None = None
-    status: Literal[CLAIM_STATUSES]  # type: ignore[valid-type]
-    confidence: Literal[CONFIDENCES]  # type: ignore[valid-type]
-    date: EdtfText | None = None
-    date_text: Line | None = None
-    tags: Tags = ()
-    sources: Cited
-    notes: Notes = ()
-
-
-class Source(Strict):
-    """Where facts come from. Record only what is known: no invented URL, author or day."""
-
-    title: Line
-    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
-    lang: Lang
-    published: EdtfText | None = None
-    author: Line | None = None
-    publisher: Line | None = None
-    url: Url | None = None
-    archive_url: Url | None = None
-    accessed: EdtfText | None = None
-    text_file: FileName | None = Field(None, description="The full text, a .txt file beside this one")
-    summary: Markdown | None = None
-    tags: Tags = ()
-    notes: Notes = ()
-
-
-RawRecord = Actor | Event | Quote | Claim | Source
-
-# folder -> (singular kind, model); the order is the order of resolution
-KINDS: dict[str, tuple[str, type[Strict]]] = {
-    "actors": ("actor", Actor),
-    "sources": ("source", Source),
-    "events": ("event", Event),
-    "quotes": ("quote", Quote),
-    "claims": ("claim", Claim),
-}

@@ -30,7 +30,7 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, str] | None:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
-        return exc.code, ""
+        return exc.code, exc.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
 

@@ -6,7 +6,8 @@ import functools
 
 from sitekit import ROOT
 
-from dossier.coverage import coverage
+from dossier import model
+from dossier.coverage import coverage_of
 from dossier.model import Dossier
 from dossier.resolve import load
 
@@ -19,13 +20,13 @@ def bundled() -> Dossier:
 def test_every_citation_is_verified_against_the_stored_article() -> None:
     for records in (bundled().actors, bundled().events, bundled().quotes, bundled().claims):
         for record in records:
-            for citation in record.citations:
+            for citation in model.citations(record):
                 assert citation.verified, (record.id, citation.passage)
 
 
 def test_the_article_is_covered_entirely() -> None:
     (source,) = bundled().sources
-    report = coverage(bundled(), source)
+    report = coverage_of(bundled(), source)
     assert report is not None
     assert (report.cited_count, report.total, report.uncited()) == (16, 16, [])
 

@@ -16,6 +16,7 @@ from click.testing import Result
 from conftest import BUNDLED, ROOT, SOURCE
 
 from dossier import schema
+from dossier.kinds import ACTOR_KINDS, DEFAULT
 
 RunCli = Callable[..., Result]
 MakeData = Callable[..., Path]
@@ -265,10 +266,11 @@ def test_schema_writes_one_valid_json_schema_per_kind(
     monkeypatch.chdir(tmp_path)
     result = run_cli("schema", "--out", "schemas")
     assert_clean_exit(result, 0)
-    kinds = [kind for kind, _ in schema.KINDS.values()]
+    kinds = [kind.name for kind in DEFAULT]
     assert result.stdout.splitlines() == [f"wrote schemas/{kind}.schema.json" for kind in kinds]
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in kinds)
-    for folder, (kind, model_type) in schema.KINDS.items():
+    for declared in DEFAULT:
+        kind, folder, model_type = declared.name, declared.folder, declared.model
         text = (tmp_path / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert text.endswith("}\n")
         document = json.loads(text)
@@ -285,7 +287,7 @@ def test_schema_describes_what_the_loader_checks(run_cli: RunCli, tmp_path: Path
     assert_clean_exit(run_cli("schema", "--out", str(out)), 0)
     actor = json.loads((out / "actor.schema.json").read_text(encoding="utf-8"))
     assert sorted(actor["required"]) == ["kind", "name"]
-    assert actor["properties"]["kind"]["enum"] == list(schema.ACTOR_KINDS)
+    assert actor["properties"]["kind"]["enum"] == list(ACTOR_KINDS.values)
     assert actor["properties"]["name"]["maxLength"] == 300
     event = json.loads((out / "event.schema.json").read_text(encoding="utf-8"))
     assert sorted(event["required"]) == ["date", "sources", "title"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dossier.edtf import Date, Edtf, format_date, format_edtf, parse
+from dossier.edtf import Date, Edtf, parse
 
 # Parsing ----------------------------------------------------------------------------------------------------------
 
@@ -121,50 +121,3 @@ def test_sort_key_is_chronological_then_less_precise_first() -> None:
 def test_sort_key_is_total_for_an_edtf_without_dates() -> None:
     assert Edtf(text="x", start=None).sort_key == ("9999-99-99", "", "x")
     assert Edtf(text="x", start=None).year is None
-
-
-# Words ------------------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "italian", "english"),
-    [
-        ("2025-09-03", "3 settembre 2025", "3 September 2025"),
-        ("2025-09-01", "1º settembre 2025", "1 September 2025"),
-        ("2025-09", "settembre 2025", "September 2025"),
-        ("2025", "2025", "2025"),
-        ("2024-06~", "giugno 2024 (circa)", "June 2024 (approximately)"),
-        ("2019?", "2019 (incerto)", "2019 (uncertain)"),
-        ("2019%", "2019 (circa, incerto)", "2019 (approximately, uncertain)"),
-        ("2024-08/2025-04", "agosto 2024 – aprile 2025", "August 2024 – April 2025"),
-        ("2025-09-03/2025-09-05", "3 settembre 2025 – 5 settembre 2025", "3 September 2025 – 5 September 2025"),
-        ("2024-06~/2025", "giugno 2024 (circa) – 2025", "June 2024 (approximately) – 2025"),
-        ("../2025", "fino al 2025", "until 2025"),
-        ("../2025-06", "fino a giugno 2025", "until June 2025"),
-        ("../2025-04", "fino ad aprile 2025", "until April 2025"),
-        ("../2025-08", "fino ad agosto 2025", "until August 2025"),
-        ("../2025-09-03", "fino al 3 settembre 2025", "until 3 September 2025"),
-        ("../2025-08-08", "fino all'8 agosto 2025", "until 8 August 2025"),
-        ("/2025", "fino al 2025", "until 2025"),
-        ("2025/..", "dal 2025", "since 2025"),
-        ("2024-06/..", "da giugno 2024", "since June 2024"),
-        ("2024-04/", "da aprile 2024", "since April 2024"),
-        ("2025-09-03/..", "dal 3 settembre 2025", "since 3 September 2025"),
-        ("2025-03-11/..", "dall'11 marzo 2025", "since 11 March 2025"),
-        ("2025-03-01/..", "dal 1º marzo 2025", "since 1 March 2025"),
-    ],
-)
-def test_format_in_italian_and_english(text: str, italian: str, english: str) -> None:
-    assert format_edtf(parse(text)) == italian
-    assert format_edtf(parse(text), "it") == italian
-    assert format_edtf(parse(text), "en") == english
-
-
-def test_unknown_language_falls_back_to_english_words() -> None:
-    assert format_edtf(parse("2025-09-01"), "fr") == "1 September 2025"
-    assert format_edtf(parse("2024-06~/.."), "fr") == "since June 2024 (approximately)"
-
-
-def test_format_date() -> None:
-    assert format_date(Date(year=2011, month=12)) == "dicembre 2011"
-    assert format_date(Date(year=2011, month=12, approximate=True), "en") == "December 2011 (approximately)"

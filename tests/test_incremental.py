@@ -19,9 +19,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from sitekit import ROOT, copy_project, tree_hash
 
-from dossier import model
+from dossier import livereload, model
 from dossier.errors import DossierError
-from dossier.plugin import REUSE_TEMPLATE, _Serving, _watch_natively
+from dossier.plugin import DossierPlugin
+from dossier.preview import REUSE_TEMPLATE, Preview
 from dossier.render import Memo, Renderer, render
 from dossier.resolve import load
 
@@ -129,7 +130,8 @@ def test_pages_of_templates_that_see_the_whole_dossier_are_always_rendered(data:
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "actor.md.j2").write_text(
-        "# {{ actor.name | md }}\n\n{{ dossier.events | length }} / {{ site.timeline | length }}\n", encoding="utf-8"
+        "# {{ actor.name | md }}\n\n{{ dossier.events | length }} / {{ site.sheets.event | length }}\n",
+        encoding="utf-8",
     )
     memo = Memo()
     first = load(data)
@@ -165,19 +167,24 @@ def test_unchanged_records_are_the_same_objects_after_a_reload(data: Path) -> No
 URL = "http://127.0.0.1:8000/"
 
 
+def _plugin() -> DossierPlugin:
+    """The plugin instance: MkDocs keeps one for the whole process, because the plugin defines on_startup."""
+    plugin = load_config(config_file=str(ROOT / "mkdocs.yml")).plugins["dossier"]
+    assert isinstance(plugin, DossierPlugin)
+    return plugin
+
+
 @pytest.fixture
-def serving() -> Iterator[None]:
-    names = ("active", "records", "rendered", "built", "memo", "dossier", "settled")
-    saved = {name: getattr(_Serving, name) for name in names}
-    fresh = {"active": True, "records": {}, "rendered": {}, "built": {}, "memo": Memo(), "dossier": None}
-    for name, value in {**fresh, "settled": False}.items():
-        setattr(_Serving, name, value)
+def serving() -> Iterator[Preview]:
+    """The plugin as `mkdocs serve` starts and stops it: its preview state for the test."""
+    plugin = _plugin()
+    plugin.on_startup(command="serve", dirty=False)
+    assert plugin.preview is not None
     try:
-        yield
+        yield plugin.preview
     finally:
-        for name, value in saved.items():
-            setattr(_Serving, name, value)
-        logging.getLogger("mkdocs").removeHandler(_Serving.warnings)
+        plugin.on_shutdown()
+        assert plugin.preview is None
         gc.enable()  # as `on_post_build` does; a test whose build fails may leave it off
 
 
@@ -194,12 +201,13 @@ def _diff(served: Path, clean: Path) -> list[str]:
 
 
 def _clean_build(project: Path, site: Path) -> None:
-    active = _Serving.active
-    _Serving.active = False
+    """A build as `mkdocs build` runs it, in another process (here: the same plugin, its preview put aside)."""
+    plugin = _plugin()
+    preview, plugin.preview = plugin.preview, None
     try:
         _build(project, site)
     finally:
-        _Serving.active = active
+        plugin.preview = preview
 
 
 @pytest.mark.parametrize(
@@ -208,42 +216,68 @@ def _clean_build(project: Path, site: Path) -> None:
     ids=["retitle an event", "rename an actor", "add a quote", "cite another passage"],
 )
 def test_a_rebuild_under_serve_is_a_clean_build(
-    tmp_path: Path, serving: None, edit: Callable[[Path], None], caplog: pytest.LogCaptureFixture
+    tmp_path: Path, serving: Preview, edit: Callable[[Path], None], caplog: pytest.LogCaptureFixture
 ) -> None:
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
     _build(project, served)
     _build(project, served)  # unchanged: every generated page is reused
-    assert len(_Serving.built) > 20
+    assert len(serving.conversions) > 20
     edit(project / "data")
-    original = _Serving.built.copy()
+    original = serving.conversions.copy()
     with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.dossier"):
         _build(project, served)
-    reused = [uri for uri, kept in _Serving.built.items() if original.get(uri) is kept]
+    reused = [uri for uri, kept in serving.conversions.items() if original.get(uri) is kept]
     assert reused, "no page was reused"
-    assert len(reused) < len(_Serving.built), "no page was rebuilt"
+    assert len(reused) < len(serving.conversions), "no page was rebuilt"
     assert any("pages rendered" in r.getMessage() for r in caplog.records)
     clean = tmp_path / "clean"
     _clean_build(project, clean)
     assert tree_hash(served) == tree_hash(clean)
 
 
-def test_editing_the_configuration_rebuilds_every_page(tmp_path: Path, serving: None) -> None:
-    project = copy_project(tmp_path / "project")
+def _without_indexing_search(project: Path) -> Path:
+    """A project whose search does not index the theme's output of every page (Material's built-in search does):
+    then a page whose HTML cannot have changed is not templated again."""
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"^  - search\n", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    return project
+
+
+def test_a_page_whose_html_cannot_have_changed_is_not_templated_again(tmp_path: Path, serving: Preview) -> None:
+    project = _without_indexing_search(copy_project(tmp_path / "project"))
+    served = tmp_path / "served"
+    _build(project, served)
+    _build(project, served)
+    assert len(serving.themes) > 20 and all(kept.html for kept in serving.themes.values())
+    _retitle(project / "data")
+    original = serving.themes.copy()
+    _build(project, served)
+    reused = [uri for uri, kept in serving.themes.items() if original.get(uri) is kept]
+    assert reused, "no page was reused"
+    assert len(reused) < len(serving.themes), "no page was templated again"
+    clean = tmp_path / "clean"
+    _clean_build(project, clean)
+    assert tree_hash(served) == tree_hash(clean)
+
+
+def test_editing_the_configuration_rebuilds_every_page(tmp_path: Path, serving: Preview) -> None:
+    project = _without_indexing_search(copy_project(tmp_path / "project"))
     served = tmp_path / "served"
     _build(project, served)
     _edit(project / "mkdocs.yml", r"^site_name: .*$", "site_name: Un altro nome")
-    kept = _Serving.built.copy()
+    kept = serving.themes.copy()
+    assert kept
     _build(project, served)
-    assert not any(kept.get(uri) is entry for uri, entry in _Serving.built.items())
+    assert not any(kept.get(uri) is entry for uri, entry in serving.themes.items())
     clean = tmp_path / "clean"
     _clean_build(project, clean)
     assert tree_hash(served) == tree_hash(clean)
     assert "Un altro nome" in (served / "actors/kim-jong-un/index.html").read_text(encoding="utf-8")
 
 
-def test_the_reuse_template_is_never_in_a_page(tmp_path: Path, serving: None) -> None:
-    project = copy_project(tmp_path / "project")
+def test_the_reuse_template_is_never_in_a_page(tmp_path: Path, serving: Preview) -> None:
+    project = _without_indexing_search(copy_project(tmp_path / "project"))
     served = tmp_path / "served"
     _build(project, served)
     _build(project, served)
@@ -255,19 +289,18 @@ def test_a_server_of_another_kind_gets_mkdocs_own_watching(tmp_path: Path) -> No
     class Other:  # no rebuild condition to notify: the plugin must fall back to server.watch
         pass
 
-    assert not _watch_natively(Other(), tmp_path)  # type: ignore[arg-type]
-    assert not _Serving.observers
+    assert livereload.watch(Other(), tmp_path) is None
 
 
-def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: None) -> None:
+def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: Preview) -> None:
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
     _build(project, served)
     quote = project / "data/quotes/putin-coraggio-eroismo.yml"
     good = quote.read_text(encoding="utf-8")
     _edit(quote, r"^speaker: .*$", "speaker: nessuno")
-    with pytest.raises(Abort):
-        _build(project, served)
+    _build(project, served)  # under serve, the site shows the problem instead of stopping
+    assert "speaker: unknown actor" in (served / "404.html").read_text(encoding="utf-8")
     quote.write_text(good, encoding="utf-8")
     _retitle(project / "data")
     _build(project, served)
@@ -278,7 +311,7 @@ def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: 
 
 # -- what else a page depends on -------------------------------------------------------------------------------
 @pytest.mark.parametrize("record", ["actors/cina.yml", "sources/articolo-pechino-2025-09.yml"], ids=["actor", "source"])
-def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: None, record: str) -> None:
+def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: Preview, record: str) -> None:
     """Actor and source tags are only in the page's front matter (actor.md.j2 and source.md.j2 do not print them),
     which MkDocs strips before `on_page_markdown`: the keys must cover the front matter, or the theme's tag chips and
     the search entries' `tags` of the retagged page would stay the old ones."""
@@ -292,7 +325,7 @@ def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: None, rec
     assert _diff(served, clean) == []
 
 
-def test_a_base_configuration_edit_rebuilds_every_page(tmp_path: Path, serving: None) -> None:
+def test_a_base_configuration_edit_rebuilds_every_page(tmp_path: Path, serving: Preview) -> None:
     """With `INHERIT: base.yml` (a documented MkDocs feature), editing the base file (here the site name, shown in
     every page's header) changes every page: the site key is the loaded configuration, not mkdocs.yml's bytes."""
     project = copy_project(tmp_path / "project")
@@ -315,7 +348,7 @@ def _with_templates(project: Path) -> Path:
     return templates
 
 
-def test_adding_a_static_file_a_generated_page_links_to(tmp_path: Path, serving: None) -> None:
+def test_adding_a_static_file_a_generated_page_links_to(tmp_path: Path, serving: Preview) -> None:
     """A project template links an image of docs/ (`![logo](../img/logo.png)` on every actor page). MkDocs rewrites
     a relative link only when its target exists, so adding docs/img/logo.png changes the actor pages' HTML: the
     conversion key lists every file, not only the documentation pages."""
@@ -347,7 +380,7 @@ def test_an_optional_include_does_not_break_the_memo(data: Path, tmp_path: Path)
     assert Renderer(dossier, templates_dir=templates, page_size=SMALL, memo=Memo()).pages() == fresh
 
 
-def test_editing_a_glossary_appended_to_every_page(tmp_path: Path, serving: None) -> None:
+def test_editing_a_glossary_appended_to_every_page(tmp_path: Path, serving: Preview) -> None:
     """Material's documented glossary: `pymdownx.snippets` appends includes/abbreviations.md (outside docs/, listed
     under `watch:`) to every page, and `abbr` turns each term into <abbr title=...>. Editing a definition changes
     the HTML of every page naming the term while the generated Markdown is unchanged: the conversion key covers the
@@ -376,7 +409,7 @@ def test_editing_a_glossary_appended_to_every_page(tmp_path: Path, serving: None
     assert _diff(served, clean) == []
 
 
-def test_a_strict_rebuild_fails_like_a_clean_one(tmp_path: Path, serving: None) -> None:
+def test_a_strict_rebuild_fails_like_a_clean_one(tmp_path: Path, serving: Preview) -> None:
     """`mkdocs serve --strict` with a project template whose pages warn (a link to a missing file): the clean build
     aborts, and so must every rebuild. A page that warned is not kept, so its conversion warns again."""
     project = copy_project(tmp_path / "project")
@@ -457,7 +490,7 @@ def test_the_record_cache_forgets_changed_and_removed_files(data: Path) -> None:
     assert len(cache) == size - 1
 
 
-def test_rebuilds_under_serve_keep_no_garbage(tmp_path: Path, serving: None) -> None:
+def test_rebuilds_under_serve_keep_no_garbage(tmp_path: Path, serving: Preview) -> None:
     """Only the first load of `mkdocs serve` freezes what is alive: a later freeze would also freeze that rebuild's
     configuration and plugins, and every page they reach once the rebuild is over (90 MB per rebuild of M)."""
     project = copy_project(tmp_path / "project")

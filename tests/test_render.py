@@ -126,7 +126,7 @@ def test_golden_pages(tmp_path: Path, uri: str) -> None:
 def test_english_interface_strings(tmp_path: Path) -> None:
     pages = render(load(_tiny(tmp_path)), lang="en")
     assert "# Timeline" in pages["timeline/index.md"]
-    assert "**Date:** 3 September 2025 (in the source's words: «mercoledì»)" in pages["timeline/index.md"]
+    assert "**Date:** September 3, 2025 (in the source's words: «mercoledì»)" in pages["timeline/index.md"]
 
 
 def _with_2024(tmp_path: Path) -> Path:

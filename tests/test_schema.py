@@ -14,8 +14,9 @@ from conftest import BUNDLED, ROOT, SOURCE
 
 import dossier
 from dossier import schema
-from dossier.edtf import format_edtf
 from dossier.errors import DossierError, Problem
+from dossier.i18n import Words
+from dossier.kinds import DEFAULT, when
 from dossier.model import Dossier
 from dossier.resolve import load
 
@@ -42,7 +43,7 @@ def source(url: str) -> str:
 
 def test_bundled_data_loads() -> None:
     loaded = dossier.load(BUNDLED)
-    assert len(loaded) == sum(len(list((BUNDLED / folder).glob("*.yml"))) for folder in schema.KINDS)
+    assert len(loaded) == sum(len(list((BUNDLED / folder).glob("*.yml"))) for folder in DEFAULT.by_folder)
     ids = {a.id for a in loaded.actors}
     assert {"vladimir-putin", "kim-jong-un", "corea-del-nord", "russia"} <= ids
 
@@ -84,7 +85,7 @@ def test_bundled_back_links_match_the_records() -> None:
 
 def test_bundled_citations_are_verified_against_the_stored_texts() -> None:
     loaded = load(BUNDLED)
-    for source_id, cited in loaded.citations_of.items():
+    for (_kind, source_id), cited in loaded.citations_of.items():
         text = next(s for s in loaded.sources if s.id == source_id).text
         for _record, citation in cited:
             assert citation.verified is (text is not None)
@@ -115,8 +116,8 @@ def test_references_are_resolved_into_objects(load_ok: LoadOk) -> None:
     assert quote.speaker.name == "Vladimir Putin"
     assert [a.id for a in quote.addressed_to] == ["kim-jong-un"]
     assert quote.event is not None and quote.event.id == "incontro-putin-kim-diaoyutai"
-    assert quote.date == quote.event.date  # a quote without a date takes its event's
-    assert quote.lang == "it"
+    assert quote.date is None and when(quote) == quote.event.date  # ordered by its event's date, not given it
+    assert quote.lang is None  # the dossier's language
     (claim,) = loaded.claims
     assert claim.subject.id == "corea-del-nord"
     assert claim.according_to is not None and claim.according_to.id == "intelligence-sudcoreana"
@@ -124,11 +125,11 @@ def test_references_are_resolved_into_objects(load_ok: LoadOk) -> None:
     kim = next(a for a in loaded.actors if a.id == "kim-jong-un")
     (role,) = kim.roles
     assert role.of is not None and role.of.name == "Corea del Nord"
-    assert role.start is not None and format_edtf(role.start) == "dicembre 2011"
+    assert role.start is not None and Words("it").date(role.start) == "dicembre 2011"
     assert role.notes[0].kind == "context"
     (event,) = loaded.events
-    assert format_edtf(event.date) == "3 settembre 2025"
-    assert format_edtf(event.date, "en") == "3 September 2025"
+    assert Words("it").date(event.date) == "3 settembre 2025"
+    assert Words("en").date(event.date) == "September 3, 2025"
     assert event.date_text == "mercoledì"
 
 
@@ -136,7 +137,7 @@ def test_citations_are_verified_against_the_stored_text(load_ok: LoadOk) -> None
     loaded = load_ok()
     (src,) = loaded.sources
     assert src.text is not None
-    cited = loaded.citations_of[SOURCE]
+    cited = loaded.citations_of[("source", SOURCE)]
     assert [record.id for record, _ in cited] == [
         "kim-jong-un",
         "russia",
@@ -215,7 +216,7 @@ def test_order_does_not_depend_on_the_hash_seed() -> None:
         "from dossier.resolve import load\n"
         "d = load('data')\n"
         "print([a.id for a in d.actors], [e.id for e in d.events], sorted(d.citations_of))\n"
-        "print({a: [r.id for r in d.actor_links[a].mentioned_in] for a in d.actor_links})\n"
+        "print({a.id: [r.id for r in d.links(a).mentioned_in] for a in d.actors})\n"
     )
     outputs = set()
     for seed in ("0", "1", "12345"):
@@ -234,7 +235,7 @@ def test_order_does_not_depend_on_the_hash_seed() -> None:
 def test_language_of_the_dossier(load_ok: LoadOk) -> None:
     loaded = load_ok(lang="en")
     assert loaded.lang == "en"
-    assert loaded.quotes[0].lang == "en"
+    assert loaded.quotes[0].lang is None  # in the dossier's language, whichever it is
 
 
 # Unknown fields ---------------------------------------------------------------------------------------------------
@@ -503,11 +504,11 @@ def test_stray_files_and_unknown_folders(problems: Problems) -> None:
         }
     ) == [
         "data/actor: unexpected folder 'actor' (did you mean 'actors'?); records go in: "
-        "actors, sources, events, quotes, claims",
+        "actors, events, quotes, claims, sources",
         "data/actors/folder.yml: a folder, not a record: records are .yml files",
         "data/actors/notes.md: not a record: records are .yml files",
-        "data/misc: unexpected folder 'misc'; records go in: actors, sources, events, quotes, claims",
-        "data/notes.md: unexpected file 'notes.md'; records go in: actors, sources, events, quotes, claims",
+        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, sources",
+        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, sources",
     ]
 
 
@@ -739,7 +740,7 @@ def test_passage_in_a_nested_citation(problems: Problems) -> None:
 def test_passage_matches_across_line_breaks_and_typographic_quotes(load_ok: LoadOk) -> None:
     passage = "'“I vostri soldati hanno combattuto   con coraggio ed eroismo”, ha detto Putin'"
     loaded = load_ok({"events/x.yml": event(passage=passage)})
-    (citation,) = next(e for e in loaded.events if e.id == "x").citations
+    (citation,) = next(e for e in loaded.events if e.id == "x").sources
     assert citation.verified
 
 
@@ -749,7 +750,7 @@ def test_prefix_and_suffix_pick_the_occurrence(load_ok: LoadOk) -> None:
         "    passage: Kim\n    prefix: Nel suo discorso a\n    suffix: ', Putin'\n",
     )
     loaded = load_ok({"events/x.yml": text})
-    (citation,) = next(e for e in loaded.events if e.id == "x").citations
+    (citation,) = next(e for e in loaded.events if e.id == "x").sources
     src = citation.source.text
     assert src is not None and citation.span is not None
     start, end = citation.span
@@ -758,7 +759,7 @@ def test_prefix_and_suffix_pick_the_occurrence(load_ok: LoadOk) -> None:
 
 def test_source_without_stored_text_accepts_any_passage(load_ok: LoadOk) -> None:
     loaded = load_ok({"sources/y.yml": "title: T\nkind: report\nlang: en\n", "events/x.yml": event()})
-    assert loaded.citations_of.get("y") is None
+    assert loaded.citations_of.get(("source", "y")) is None
 
 
 def test_stored_text_problems(problems: Problems) -> None:
@@ -897,6 +898,7 @@ def test_dossier_error_lists_every_problem() -> None:
 
 
 def test_schema_models_are_the_ones_the_loader_uses() -> None:
-    assert [kind for kind, _ in schema.KINDS.values()] == ["actor", "source", "event", "quote", "claim"]
+    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "source"]
+    assert [kind.name for kind in DEFAULT.order] == ["source", "actor", "event", "quote", "claim"]
     assert schema.ID_RE.match("kim-jong-un")
     assert not schema.ID_RE.match("kim--jong-un")

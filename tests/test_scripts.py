@@ -85,10 +85,10 @@ def test_synth_covers_what_the_dossier_supports(project: Path) -> None:
             key = (claim.subject.id, claim.topic)
             topics[key] = topics.get(key, 0) + 1
     assert max(topics.values()) > 1  # some claims are compared side by side
-    verified = [c for q in dossier.quotes for c in q.citations if c.verified]
+    verified = [c for q in dossier.quotes for c in q.sources if c.verified]
     assert verified  # passages found in the stored texts
-    assert any(c.prefix for e in dossier.events for c in e.citations) or any(
-        c.prefix for q in dossier.quotes for c in q.citations
+    assert any(c.prefix for e in dossier.events for c in e.sources) or any(
+        c.prefix for q in dossier.quotes for c in q.sources
     )
 
 

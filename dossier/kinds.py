@@ -1,0 +1,314 @@
+"""The record kinds of a dossier, each declared once: its fields (what editors write), links, order and pages.
+
+To add a kind, declare its model and its :class:`~dossier.registry.Kind` here (or in a registry of a project's
+own), write its templates and its interface strings; the pipeline reads the rest from the declaration.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+
+from dossier.registry import Kind, Listing, Pages, Registry
+from dossier.schema import (
+    CITES,
+    N_,
+    NN_,
+    Affix,
+    Choices,
+    EdtfText,
+    Flag,
+    Id,
+    Lang,
+    Line,
+    Markdown,
+    Notes,
+    Number,
+    Strict,
+    TextFile,
+    Url,
+    Words,
+    choice,
+    ends_after_start,
+    link,
+)  # fmt: skip
+
+ACTOR_KINDS = Choices(
+    {"person": N_("person"), "organization": N_("organisation"), "country": N_("country"), "group": N_("group")}
+)
+ACTOR_GROUPS = {"person": N_("People"), "organization": N_("Organisations"), "country": N_("Countries"),
+                "group": N_("Groups")}  # fmt: skip
+QUOTE_FORMS = Choices({"direct": N_("direct quote"), "partial": N_("partial quote"), "paraphrase": N_("paraphrase")})
+CLAIM_STATUSES = Choices(
+    {"reported": N_("reported"), "confirmed": N_("confirmed"), "disputed": N_("disputed"), "denied": N_("denied"),
+     "retracted": N_("retracted")}
+)  # fmt: skip
+CONFIDENCES = Choices({"high": N_("high confidence"), "medium": N_("medium confidence"), "low": N_("low confidence")})
+SOURCE_KINDS = Choices(
+    {"article": N_("article"), "social-post": N_("social media post"), "official-statement": N_("official statement"),
+     "report": N_("report"), "broadcast": N_("broadcast"), "book": N_("book"), "interview": N_("interview"),
+     "dataset": N_("dataset"), "other": N_("other")}
+)  # fmt: skip
+
+
+class Citation(Strict):
+    """A source and the exact words in it that support the fact (W3C TextQuoteSelector)."""
+
+    source: Annotated[Id, link("source")] = Field(description="Id of a record in data/sources/")
+    passage: Words = Field(description="The exact words of the source that support the fact")
+    prefix: Affix | None = Field(None, description="Words just before the passage, to tell repeats apart")
+    suffix: Affix | None = Field(None, description="Words just after the passage, to tell repeats apart")
+    locator: Line | None = Field(None, description="Where in the source: a page, a paragraph, a timestamp")
+    notes: Notes = ()
+
+
+Citations = Annotated[tuple[Citation, ...], CITES]
+Cited = Annotated[tuple[Citation, ...], CITES, Field(min_length=1, description="Every fact cites at least one source")]
+Tags = tuple[Id, ...]
+
+
+class Role(Strict):
+    title: Line
+    of: Annotated[Id, link("actor", reverse="mentioned_in")] | None = Field(
+        None, description="Id of the actor (organisation, country) the role is held in"
+    )
+    start: EdtfText | None = None
+    end: EdtfText | None = None
+    sources: Citations = ()
+    notes: Notes = ()
+
+    _end = field_validator("end")(ends_after_start)
+
+
+class Relation(Strict):
+    actor: Annotated[Id, link("actor", reverse="mentioned_in")] = Field(description="Id of the related actor")
+    label: Line = Field(description="The relation in words, in the dossier's language: 'alleato di'")
+    start: EdtfText | None = None
+    end: EdtfText | None = None
+    sources: Citations = ()
+    notes: Notes = ()
+
+    _end = field_validator("end")(ends_after_start)
+
+
+class Actor(Strict):
+    """A person, organisation, country or group."""
+
+    name: Line
+    kind: choice(ACTOR_KINDS)  # type: ignore[valid-type]
+    summary: Markdown | None = None
+    aliases: tuple[Line, ...] = ()
+    roles: tuple[Role, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    tags: Tags = ()
+    sources: Citations = ()
+    notes: Notes = ()
+
+
+class Event(Strict):
+    """Something that happened, at a date of known precision."""
+
+    title: Line
+    date: EdtfText = Field(description="EDTF: 2025, 2025-09, 2025-09-03, 2025-06~, 2024-08/2025-04, ../2025")
+    date_text: Line | None = Field(None, description="The source's own words for the date: 'lo scorso giugno'")
+    place: Line | None = None
+    participants: tuple[Annotated[Id, link("actor", reverse="events")], ...] = ()
+    summary: Markdown | None = None
+    tags: Tags = ()
+    sources: Cited
+    notes: Notes = ()
+
+
+class Original(Strict):
+    """The words as originally spoken, beside the published translation."""
+
+    lang: Lang
+    text: Words
+    notes: Notes = ()
+
+
+class Quote(Strict):
+    """Words someone said or wrote, as published."""
+
+    speaker: Annotated[Id, link("actor", reverse="quotes_by")]
+    text: Words
+    form: choice(QUOTE_FORMS)  # type: ignore[valid-type]
+    lang: Lang | None = Field(None, description="Language of text; the dossier's language when omitted")
+    addressed_to: tuple[Annotated[Id, link("actor", reverse="quotes_to")], ...] = ()
+    event: Annotated[Id, link("event", reverse="quotes")] | None = None
+    date: EdtfText | None = Field(None, description="When it was said, if not at its event")
+    date_text: Line | None = None
+    original: Original | None = None
+    tags: Tags = ()
+    sources: Cited
+    notes: Notes = ()
+
+
+class Value(Strict):
+    """A figure a claim puts forward."""
+
+    amount: Number
+    approximate: Flag = "false"
+    unit: Line | None = None
+
+
+class Claim(Strict):
+    """A statement someone asserts, with its status and the editors' confidence."""
+
+    statement: Markdown
+    subject: Annotated[Id, link("actor", reverse="claims_about")] = Field(
+        description="Id of the actor the claim is about"
+    )
+    topic: Line | None = Field(None, description="Claims with the same subject and topic are compared side by side")
+    event: Annotated[Id, link("event", reverse="claims")] | None = None
+    according_to: Annotated[Id, link("actor", reverse="claims_by")] | None = Field(
+        None, description="Id of the actor who asserts it; omitted: the source itself"
+    )
+    value: Value | None = None
+    status: choice(CLAIM_STATUSES)  # type: ignore[valid-type]
+    confidence: choice(CONFIDENCES)  # type: ignore[valid-type]
+    date: EdtfText | None = None
+    date_text: Line | None = None
+    tags: Tags = ()
+    sources: Cited
+    notes: Notes = ()
+
+
+class Source(Strict):
+    """Where facts come from. Record only what is known: no invented URL, author or day."""
+
+    title: Line
+    kind: choice(SOURCE_KINDS)  # type: ignore[valid-type]
+    lang: Lang
+    published: EdtfText | None = None
+    author: Line | None = None
+    publisher: Line | None = None
+    url: Url | None = None
+    archive_url: Url | None = None
+    accessed: EdtfText | None = None
+    text_file: TextFile | None = Field(None, description="The full text, a .txt file beside this one")
+    summary: Markdown | None = None
+    tags: Tags = ()
+    notes: Notes = ()
+
+
+# -- orders and groups --------------------------------------------------------------------------------------------
+UNDATED = ("9999", "9999", "")
+
+
+def when(record: Any) -> Any:
+    """A quote's or claim's own date, else its event's (for ordering and grouping only: pages say whose it is)."""
+    if record.date is not None:
+        return record.date
+    return record.event.date if record.event is not None else None
+
+
+def _year(date: Any) -> str:
+    return f"{date.year:04d}" if date is not None and date.year else "undated"
+
+
+def _by_date(record: Any) -> tuple[Any, ...]:
+    date = when(record) if hasattr(record, "event") else record.date
+    return (date.sort_key if date is not None else UNDATED, record.id)
+
+
+def _group(records: list[Any], key: Any) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return dict(groups)
+
+
+# -- template values ----------------------------------------------------------------------------------------------
+def _timeline(events: list[Any], site: Any) -> Mapping[str, Any]:
+    """Events (in date order) by year, then month (0: known only to the year); the page's actors and tags."""
+    years: dict[int, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        first = event.date.start or event.date.end
+        years[first.year][first.month or 0].append(event)
+    calendar = [(year, sorted(months.items())) for year, months in sorted(years.items())]
+    on_page = {a.id: a for e in events for a in e.participants}
+    actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
+    tags = sorted({tag for e in events for tag in e.tags})
+    return {"calendar": calendar, "filter_actors": actors, "filter_tags": tags}
+
+
+def _quotes(quotes: list[Any], site: Any) -> Mapping[str, Any]:
+    speakers = _group(quotes, lambda q: q.speaker.id).values()
+    return {"by_speaker": sorted(speakers, key=lambda qs: (qs[0].speaker.name.casefold(), qs[0].speaker.id))}
+
+
+def _claims(claims: list[Any], site: Any) -> Mapping[str, Any]:
+    """Claims by subject, and within a subject by topic (a topic's claims are compared side by side)."""
+    subjects = []
+    by_subject = _group(claims, lambda c: c.subject.id).values()
+    for group in sorted(by_subject, key=lambda cs: cs[0].subject.name.casefold()):
+        topics = _group(group, lambda c: c.topic or f"\0{c.id}")
+        subjects.append((group[0].subject, sorted(topics.values(), key=lambda cs: (cs[0].topic or "\uffff", cs[0].id))))
+    return {"subjects": subjects}
+
+
+def _sources(sources: list[Any], site: Any) -> Mapping[str, Any]:
+    return {"coverage": {s.id: site.coverage(s) for s in sources}}
+
+
+def _source(source: Any, site: Any) -> Mapping[str, Any]:
+    return {"text_html": site.text_html(source), "regions": site.regions(source), "coverage": site.coverage(source)}
+
+
+def _shorten(text: str, size: int) -> str:
+    return text[:size] + ("…" if len(text) > size else "")
+
+
+def _actor_order(actor: Any) -> tuple[int, str, str]:
+    return (ACTOR_KINDS.values.index(actor.kind), actor.name.casefold(), actor.id)
+
+
+ACTOR = Kind(
+    name="actor", folder="actors", model=Actor, label="name", plural=NN_("%(num)s actor", "%(num)s actors"),
+    listing=Listing(
+        folder="actors", template="actors_index.md.j2", title=N_("Actors"), group=lambda a: a.kind,
+        order=_actor_order, sheet="_{n}", name=lambda a: a.name, searchable=False,
+        context=lambda actors, site: {"group_titles": ACTOR_GROUPS},
+    ),
+    pages=Pages(template="actor.md.j2"),
+)  # fmt: skip
+EVENT = Kind(
+    name="event", folder="events", model=Event, label="title", plural=NN_("%(num)s event", "%(num)s events"),
+    order=_by_date,
+    listing=Listing(
+        folder="timeline", template="timeline.md.j2", title=N_("Timeline"), group=lambda e: _year(e.date),
+        context=_timeline,
+    ),
+)  # fmt: skip
+QUOTE = Kind(
+    name="quote", folder="quotes", model=Quote, label="text", plural=NN_("%(num)s quote", "%(num)s quotes"),
+    order=_by_date, title=lambda q: f"{q.speaker.name}: «{_shorten(q.text, 60)}»",
+    listing=Listing(
+        folder="quotes", template="quotes.md.j2", title=N_("Quotes"), group=lambda q: _year(when(q)), context=_quotes,
+    ),
+)  # fmt: skip
+CLAIM = Kind(
+    name="claim", folder="claims", model=Claim, label="statement", plural=NN_("%(num)s claim", "%(num)s claims"),
+    title=lambda c: _shorten(c.statement, 80),
+    listing=Listing(
+        folder="claims", template="claims.md.j2", title=N_("Claims"), group=lambda c: c.subject.id,
+        order=lambda c: (c.subject.name.casefold(), c.subject.id), sheet="{n}", name=lambda c: c.subject.name,
+        context=_claims,
+    ),
+)  # fmt: skip
+SOURCE = Kind(
+    name="source", folder="sources", model=Source, label="title", plural=NN_("%(num)s source", "%(num)s sources"),
+    listing=Listing(
+        folder="sources", template="sources_index.md.j2", title=N_("Sources"),
+        order=lambda s: (s.title.casefold(), s.id), sheet="_{n}", name=lambda s: s.title, searchable=False,
+        context=_sources,
+    ),
+    pages=Pages(template="source.md.j2", context=_source),
+)  # fmt: skip
+
+DEFAULT = Registry((ACTOR, EVENT, QUOTE, CLAIM, SOURCE))
+"""The kinds every dossier has, in the order readers meet them."""
