@@ -45,5 +45,5 @@ clean:
 messages: $(VENV)/.installed  ## extract interface strings into dossier/locale/dossier.pot and update every catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NN_:1,2 -k NP_:1c,2 --no-location --sort-output --omit-header \
 		-o dossier/locale/dossier.pot .
-	$(BIN)/pybabel update -D dossier -i dossier/locale/dossier.pot -d dossier/locale --no-wrap --omit-header \
+	$(BIN)/pybabel update -D dossier -i dossier/locale/dossier.pot -d dossier/locale --no-wrap \
 		--ignore-obsolete --no-fuzzy-matching

@@ -31,6 +31,8 @@ def _project(data: Path | None, config_file: Path | None) -> Project:
         name = display_path(config_file) if config_file else "mkdocs.yml"
         click.echo(f"{name}: cannot be loaded:\n{exc}", err=True)
         sys.exit(EXIT_USAGE)
+    for warning in project.warnings:
+        click.echo(f"{display_path(project.config_file or Path('mkdocs.yml'))}: warning: {warning}", err=True)
     if data is not None:
         return replace(project, data_dir=data.resolve())
     return project
@@ -177,9 +179,9 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
 @main.command("coverage")
 @data_option
 @config_option
-@click.argument("source", required=False)
-def coverage_command(data: Path | None, config_file: Path | None, source: str | None) -> None:
-    """List the sentences of a source's stored text that no record cites (all sources when none is named)."""
+@click.argument("record", metavar="ID", required=False)
+def coverage_command(data: Path | None, config_file: Path | None, record: str | None) -> None:
+    """List the sentences of a stored text (a source's) that no record cites; every stored text without ID."""
     project = _project(data, config_file)
     try:
         validated = validate(project.data_dir, workers=os.cpu_count() or 1)
@@ -187,10 +189,11 @@ def coverage_command(data: Path | None, config_file: Path | None, source: str | 
         _invalid(exc, "text")
     cited_kinds = [k.name for k in validated.registry.cited()]
     records = {i: (k, i) for k in cited_kinds for i in sorted(validated.data[k])}
-    if source is not None and source not in records:
-        raise click.BadParameter(f"no source '{source}'{did_you_mean(source, records)}", param_hint="SOURCE")
+    if record is not None and record not in records:
+        names = " or ".join(cited_kinds)
+        raise click.BadParameter(f"no {names} '{record}'{did_you_mean(record, records)}", param_hint="ID")
     reports = dict(_coverage(validated))
-    for record_id in [source] if source else list(records):
+    for record_id in [record] if record else list(records):
         key = records[record_id]
         report = reports.get(key)
         if report is None:

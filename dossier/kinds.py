@@ -72,7 +72,7 @@ Tags = tuple[Id, ...]
 
 class Role(Strict):
     title: Line
-    of: Annotated[Id, link("actor", reverse="mentioned_in")] | None = Field(
+    of: Annotated[Id, link("actor", reverse="mentioned_in", label=N_("Mentioned in"))] | None = Field(
         None, description="Id of the actor (organisation, country) the role is held in"
     )
     start: EdtfText | None = None
@@ -84,7 +84,9 @@ class Role(Strict):
 
 
 class Relation(Strict):
-    actor: Annotated[Id, link("actor", reverse="mentioned_in")] = Field(description="Id of the related actor")
+    actor: Annotated[Id, link("actor", reverse="mentioned_in", label=N_("Mentioned in"))] = Field(
+        description="Id of the related actor"
+    )
     label: Line = Field(description="The relation in words, in the dossier's language: 'alleato di'")
     start: EdtfText | None = None
     end: EdtfText | None = None
@@ -115,7 +117,7 @@ class Event(Strict):
     date: EdtfText = Field(description="EDTF: 2025, 2025-09, 2025-09-03, 2025-06~, 2024-08/2025-04, ../2025")
     date_text: Line | None = Field(None, description="The source's own words for the date: 'lo scorso giugno'")
     place: Line | None = None
-    participants: tuple[Annotated[Id, link("actor", reverse="events")], ...] = ()
+    participants: tuple[Annotated[Id, link("actor", reverse="events", label=N_("Events"))], ...] = ()
     summary: Markdown | None = None
     tags: Tags = ()
     sources: Cited
@@ -133,12 +135,14 @@ class Original(Strict):
 class Quote(Strict):
     """Words someone said or wrote, as published."""
 
-    speaker: Annotated[Id, link("actor", reverse="quotes_by")]
+    speaker: Annotated[Id, link("actor", reverse="quotes_by", label=N_("Quotes"))]
     text: Words
     form: choice(QUOTE_FORMS)  # type: ignore[valid-type]
     lang: Lang | None = Field(None, description="Language of text; the dossier's language when omitted")
-    addressed_to: tuple[Annotated[Id, link("actor", reverse="quotes_to")], ...] = ()
-    event: Annotated[Id, link("event", reverse="quotes")] | None = None
+    addressed_to: tuple[
+        Annotated[Id, link("actor", reverse="quotes_to", label=N_("Quotes addressed to this actor"))], ...
+    ] = ()
+    event: Annotated[Id, link("event", reverse="quotes", label=N_("Quotes"))] | None = None
     date: EdtfText | None = Field(None, description="When it was said, if not at its event")
     date_text: Line | None = None
     original: Original | None = None
@@ -159,13 +163,13 @@ class Claim(Strict):
     """A statement someone asserts, with its status and the editors' confidence."""
 
     statement: Markdown
-    subject: Annotated[Id, link("actor", reverse="claims_about")] = Field(
+    subject: Annotated[Id, link("actor", reverse="claims_about", label=N_("Claims about this actor"))] = Field(
         description="Id of the actor the claim is about"
     )
     topic: Line | None = Field(None, description="Claims with the same subject and topic are compared side by side")
-    event: Annotated[Id, link("event", reverse="claims")] | None = None
-    according_to: Annotated[Id, link("actor", reverse="claims_by")] | None = Field(
-        None, description="Id of the actor who asserts it; omitted: the source itself"
+    event: Annotated[Id, link("event", reverse="claims", label=N_("Claims"))] | None = None
+    according_to: Annotated[Id, link("actor", reverse="claims_by", label=N_("Claims made by this actor"))] | None = (
+        Field(None, description="Id of the actor who asserts it; omitted: the source itself")
     )
     value: Value | None = None
     status: choice(CLAIM_STATUSES)  # type: ignore[valid-type]

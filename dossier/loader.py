@@ -47,6 +47,7 @@ class Document:
     data: dict[str, Any]
     values: dict[Loc, Position] = field(repr=False)  # loc -> position of the value
     keys: dict[Loc, Position] = field(repr=False)  # loc -> position of the key naming it
+    located: bool = True  # False: parsed without positions (they are read again only to report a problem)
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The position of ``loc``, or of its nearest enclosing value that has one."""
@@ -140,14 +141,18 @@ def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     return Problem(path=path, line=line, column=column, code="yaml-syntax", message=message)
 
 
-def parse(raw: bytes, path: str) -> Document:
-    """Parse one YAML file's bytes into a :class:`Document`, or raise :class:`LoadError`."""
+def parse(raw: bytes, path: str, *, positions: bool = True) -> Document:
+    """Parse one YAML file's bytes into a :class:`Document`, or raise :class:`LoadError`.
+
+    Without ``positions`` the document keeps no position of its values (a valid file needs none, and not recording
+    them is a fifth of the parsing); the file's own problems are still reported with their lines and columns.
+    """
     if len(raw) > MAX_FILE_BYTES:
         raise _too_large(len(raw), path)
     text = _decode(raw, path)
     _check_characters(text, path)
     try:
-        return _build(text, path)
+        return _build(text, path, positions)
     except yaml.YAMLError as exc:
         raise LoadError([_syntax_problem(exc, path, text)]) from None
 
@@ -168,7 +173,7 @@ class _Open:
 _NO_KEY = object()
 
 
-def _build(text: str, path: str) -> Document:
+def _build(text: str, path: str, positions: bool = True) -> Document:
     """The event loop: runs once per YAML event of every file, so it is kept tight."""
     values: dict[Loc, Position] = {}
     keys: dict[Loc, Position] = {}
@@ -184,16 +189,18 @@ def _build(text: str, path: str) -> Document:
     def attach(value: Any, mark: Any) -> Loc | None:
         """Attach a finished value to its parent; returns its loc, or None when it is a mapping's key."""
         nonlocal root
-        position = (mark.line + 1, mark.column + 1)
         if not stack:
             root = value
-            values[()] = position
+            values[()] = (mark.line + 1, mark.column + 1)
             return ()
         top = stack[-1]
         if not top.is_map:
+            if not positions:
+                top.container.append(value)
+                return ()
             child: Loc = (*top.loc, len(top.container))
             top.container.append(value)
-            values[child] = position
+            values[child] = (mark.line + 1, mark.column + 1)
             return child
         name = top.key
         if name is _NO_KEY:  # this value is a key
@@ -204,16 +211,19 @@ def _build(text: str, path: str) -> Document:
                 problem(mark, f"duplicate key '{value}' (first given at line {top.seen[value]})", "duplicate-key")
                 top.key = None
             else:
-                top.seen[value] = position[0]
+                top.seen[value] = mark.line + 1
                 top.key = value
-                keys[(*top.loc, value)] = position
+                if positions:
+                    keys[(*top.loc, value)] = (mark.line + 1, mark.column + 1)
             return None
         top.key = _NO_KEY
         if name is None:
             return None
-        child = (*top.loc, name)
         top.container[name] = value
-        values[child] = position
+        if not positions:
+            return ()
+        child = (*top.loc, name)
+        values[child] = (mark.line + 1, mark.column + 1)
         return child
 
     def refuse_decoration(event: Any) -> bool:
@@ -300,10 +310,10 @@ def _build(text: str, path: str) -> Document:
                 )
             ]
         )
-    return Document(path=path, data=root, values=values, keys=keys)
+    return Document(path=path, data=root, values=values, keys=keys, located=positions)
 
 
-def read(file_path: Path, shown_as: str) -> Document:
+def read(file_path: Path, shown_as: str, *, positions: bool = True) -> Document:
     """Read and parse a file; every failure, I/O included, becomes a :class:`LoadError`."""
     try:
         status = file_path.stat()
@@ -317,4 +327,4 @@ def read(file_path: Path, shown_as: str) -> Document:
         raise LoadError(
             [Problem(path=shown_as, code="unreadable", message=f"cannot read file: {exc.strerror}")]
         ) from None
-    return parse(raw, shown_as)
+    return parse(raw, shown_as, positions=positions)

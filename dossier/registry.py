@@ -196,6 +196,7 @@ class Registry:
         if len(set(folders)) != len(folders):
             raise RegistryError("two kinds list their records in the same site folder")
         reverse: dict[str, list[str]] = {k.name: [] for k in kinds}
+        labels: dict[tuple[str, str], str] = {}
         for kind in kinds:
             for path, link in link_paths(kind.model):
                 for target in link.kinds:
@@ -203,7 +204,9 @@ class Registry:
                         raise RegistryError(f"{kind.name}.{'.'.join(path)} links to an undeclared kind '{target}'")
                     if link.reverse and link.reverse not in reverse[target]:
                         reverse[target].append(link.reverse)
+                        labels[(target, link.reverse)] = link.label or link.reverse
         self.reverse: Mapping[str, tuple[str, ...]] = types.MappingProxyType({k: tuple(v) for k, v in reverse.items()})
+        self.reverse_labels: Mapping[tuple[str, str], str] = types.MappingProxyType(labels)
         self.order: tuple[Kind, ...] = self._resolution_order()
 
     def __iter__(self) -> Iterator[Kind]:

@@ -352,6 +352,7 @@ class Renderer:
             count=self.count,
             counts=self.counts,
             most_linked=self.most_linked,
+            back_label=self.back_label,
         )
         self.memo = memo
         if memo is not None:
@@ -390,6 +391,10 @@ class Renderer:
         """'16 attori': how many records of a kind the dossier holds."""
         singular, plural = self.registry[kind].plural
         return self.words.ngettext(singular, plural, len(self.dossier.records[kind]))
+
+    def back_label(self, record: model.Record, name: str) -> str:
+        """The msgid naming a back-link of ``record``'s kind (as its link declares it)."""
+        return self.registry.reverse_labels[(record.record_kind, name)]
 
     def counts(self) -> list[str]:
         """How many records of each kind, in the registry's order: ['16 attori', '13 eventi', ...]."""

@@ -198,7 +198,7 @@ def _file_key(path: Path, shown: str) -> tuple[str, int, int, int] | None:
 def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Document | None, Data | None]:
     """The file's document and its validated data (or the fields that passed, when the record failed its schema)."""
     try:
-        doc = loader.read(found.path, found.shown)
+        doc = loader.read(found.path, found.shown, positions=False)
     except loader.LoadError as exc:
         outcome.problems.extend(replace(p, kind=found.kind, id=found.id) for p in exc.problems)
         return None, None
@@ -208,6 +208,7 @@ def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Doc
         return doc, outcome.data
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+    doc = _located(found, doc)
     enclosing = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
     for error in errors:
         loc = tuple(error["loc"])
@@ -237,6 +238,16 @@ def _without(data: Any, failed: list[Loc]) -> Any:
     return data
 
 
+def _located(found: Found, doc: loader.Document | None) -> loader.Document:
+    """``doc`` with the positions of its values, read again from the file if it was parsed without them."""
+    if doc is not None and doc.located:
+        return doc
+    try:
+        return loader.read(found.path, found.shown)
+    except loader.LoadError:  # changed in between: the problems are still reported, at the file
+        return loader.Document(found.shown, {}, {}, {})
+
+
 def _report(outcome: Outcome, doc: loader.Document, loc: Loc, message: str, code: str, *, key: bool = False) -> None:
     line, column = doc.position(loc, key=key)
     found = outcome.found
@@ -264,11 +275,7 @@ def process(found: Found, context: Context) -> Outcome:
     checks: list[tuple[Loc, str, str]] = []
     _check(context.registry[found.kind].model, data, (), context, outcome, checks)
     if checks:
-        if doc is None:  # cached: positions are read again only when there is something to report
-            try:
-                doc = loader.read(found.path, found.shown)
-            except loader.LoadError:
-                doc = loader.Document(found.shown, {}, {}, {})
+        doc = _located(found, doc)  # positions are read only when there is something to report
         for loc, message, code in checks:
             _report(outcome, doc, loc, message, code)
     return outcome
@@ -640,8 +647,8 @@ class _Resolver:
         if part.model is not None:
             values = self._values(part.model, raw)
             if part.cites:
-                key = (raw["source"], raw["passage"], raw["prefix"], raw["suffix"])
-                values["span"] = self.validated.spans.get(key)
+                cited = next(p.name for p in plan(part.model) if p.link is not None)
+                values["span"] = self.validated.spans.get((raw[cited], raw["passage"], raw["prefix"], raw["suffix"]))
             return model.record_class(part.model, cited=part.cites)(**values)
         return raw
 

@@ -38,10 +38,11 @@ class Link:
 
     kinds: tuple[str, ...]
     reverse: str | None = None
+    label: str | None = None  # msgid naming the back-link for readers ('Events', 'Quotes addressed to ...')
 
 
-def link(*kinds: str, reverse: str | None = None) -> Link:
-    return Link(kinds=kinds, reverse=reverse)
+def link(*kinds: str, reverse: str | None = None, label: str | None = None) -> Link:
+    return Link(kinds=kinds, reverse=reverse, label=label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ from typing import Any
 
 import yaml
 
+from dossier.kinds import DEFAULT
+
 ROOT = Path(__file__).resolve().parent.parent
 SYNTH = Path(__file__).resolve().parent / "synth.py"
 SIZES = ("bundled", "S", "10K", "M", "L")
@@ -131,13 +133,11 @@ def read_config(config_file: Path) -> dict[str, Any]:
     return config
 
 
-def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
-    for entry in config.get("plugins") or []:
-        if entry == "dossier":
-            return {}
-        if isinstance(entry, dict) and "dossier" in entry:
-            return dict(entry["dossier"] or {})
-    raise BenchError("mkdocs.yml does not use the dossier plugin")
+def settings(project: Path) -> Any:
+    """The project as the `dossier` command and the plugin see it (mkdocs.yml loaded by MkDocs)."""
+    from dossier.project import load_project
+
+    return load_project(config_file=project / "mkdocs.yml")
 
 
 def prepare(size: str, workdir: Path, seed: int) -> tuple[Path, float | None]:
@@ -146,13 +146,11 @@ def prepare(size: str, workdir: Path, seed: int) -> tuple[Path, float | None]:
     if size == "bundled":  # a copy: the preview edits a file, and nothing here may touch the repository
         project.mkdir(parents=True)
         shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-        options = plugin_options(read_config(project / "mkdocs.yml"))
-        folders = {"docs", str(options.get("data_dir", "data"))}
-        if options.get("templates"):
-            folders.add(str(options["templates"]))
+        found = settings(ROOT)
+        folders = {found.docs_dir, found.data_dir, *([found.templates_dir] if found.templates_dir else [])}
         for folder in sorted(folders):
-            if (ROOT / folder).is_dir():
-                shutil.copytree(ROOT / folder, project / folder)
+            if folder.is_dir():
+                shutil.copytree(folder, project / folder.relative_to(ROOT))
         return project, None
     started = time.perf_counter()
     run([sys.executable, str(SYNTH), "--size", size, "--seed", str(seed), "--out", str(project)], ROOT, what="synth")
@@ -187,9 +185,10 @@ def baseline_config(project: Path, docs_dir: str, site_dir: str, generated: list
 
 
 def counts(data_dir: Path) -> dict[str, int]:
-    result = {kind: len(list((data_dir / kind).glob("*.yml"))) for kind in ("actors", "events", "quotes", "claims")}
-    result["sources"] = len(list((data_dir / "sources").glob("*.yml")))
-    result["texts"] = len(list((data_dir / "sources").glob("*.txt")))
+    from dossier.kinds import DEFAULT
+
+    result = {kind.folder: len(list((data_dir / kind.folder).glob("*.yml"))) for kind in DEFAULT}
+    result["texts"] = len(list(data_dir.glob("*/*.txt")))
     result["data_bytes"] = sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file())
     return result
 
@@ -210,19 +209,18 @@ def site_figures(site: Path) -> dict[str, Any]:
 
 # -- generation, in this process ---------------------------------------------------------------------------------
 def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any], Any, list[str]]:
-    from dossier.project import load_project
-    from dossier.render import PAGE_SIZE, render
+    from dossier.render import render
     from dossier.resolve import load
 
-    settings = load_project(config_file=project / "mkdocs.yml")
-    page_size = int(plugin_options(read_config(project / "mkdocs.yml")).get("page_size", PAGE_SIZE))
+    found = settings(project)
+    page_size = found.page_size
     loads, renders, totals = [], [], []
     dossier, pages = None, {}
     for _ in range(runs):
         started = time.perf_counter()
-        dossier = load(settings.data_dir, lang=settings.lang, base=project)
+        dossier = load(found.data_dir, lang=found.lang, base=project, workers=os.cpu_count() or 1)
         loaded = time.perf_counter()
-        pages = render(dossier, lang=settings.lang, templates_dir=settings.templates_dir, page_size=page_size)
+        pages = render(dossier, lang=found.lang, templates_dir=found.templates_dir, page_size=page_size)
         done = time.perf_counter()
         loads.append(loaded - started)
         renders.append(done - loaded)
@@ -238,7 +236,7 @@ def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any],
     if profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        render(load(settings.data_dir, lang=settings.lang, base=project), lang=settings.lang, page_size=page_size)
+        render(load(found.data_dir, lang=found.lang, base=project), lang=found.lang, page_size=page_size)
         profiler.disable()
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream)
@@ -284,15 +282,26 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return f"{stem}/"
 
 
-def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
-    """Start `mkdocs serve`, then time ``edits`` edits of an event title until the page shows the new title."""
-    from dossier.render import PAGE_SIZE, Renderer
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of a process now, in MB (Linux), or None."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else None
 
-    config = read_config(project / "mkdocs.yml")
-    options = plugin_options(config)
-    data_dir = project / str(options.get("data_dir", "data"))
-    directory_urls = bool(config.get("use_directory_urls", True))
-    site = Renderer(dossier, page_size=int(options.get("page_size", PAGE_SIZE))).site
+
+def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
+    """Start `mkdocs serve`, then time ``edits`` edits of an event title until the page shows the new title; the
+    serve process's resident memory after the first edit and after the last (each rebuild's garbage is collected a
+    second after it is served: measured two seconds after)."""
+    from dossier.render import Renderer
+
+    found = settings(project)
+    data_dir = found.data_dir
+    directory_urls = bool(read_config(project / "mkdocs.yml").get("use_directory_urls", True))
+    site = Renderer(dossier, page_size=found.page_size).site
     events = dossier.events
     chosen = [events[(i + 1) * len(events) // (edits + 1)] for i in range(edits)]
     port = free_port()
@@ -311,10 +320,11 @@ def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
             wait_for(lambda: fetch(base, timeout=5) is not None, SERVE_TIMEOUT, server, "the first build")
             startup = time.perf_counter() - started
             latencies = []
+            memory: list[float | None] = []
             for number, event in enumerate(chosen, start=1):
                 url = base + page_url(site.uri_of(event).partition("#")[0], directory_urls)
                 token = f"Ritocco{number}q{os.getpid()}"
-                path = data_dir / "events" / f"{event.id}.yml"
+                path = data_dir / DEFAULT["event"].folder / f"{event.id}.yml"
                 text = path.read_text(encoding="utf-8")
                 changed, replaced = re.subn(r"(?m)^title: .*$", f"title: Evento ritoccato {token}", text, count=1)
                 if not replaced:
@@ -323,6 +333,9 @@ def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
                 saved = time.perf_counter()
                 wait_for(lambda u=url, t=token: t in (fetch(u) or ""), SERVE_TIMEOUT, server, f"{url} to change")
                 latencies.append(time.perf_counter() - saved)
+                if number in (1, len(chosen)):
+                    time.sleep(2.0)
+                    memory.append(rss_mb(server.pid))
         finally:
             server.terminate()
             try:
@@ -330,7 +343,15 @@ def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return {"serve_startup_s": startup, "preview_s": median(latencies), "preview_samples_s": latencies}
+    first, last = (memory + [None, None])[:2] if len(memory) > 1 else (None, None)
+    growth = last - first if first is not None and last is not None else None
+    return {
+        "serve_startup_s": startup,
+        "preview_s": median(latencies),
+        "preview_samples_s": latencies,
+        "serve_rss_mb": last,
+        "serve_growth_mb": growth,
+    }
 
 
 # -- one size ----------------------------------------------------------------------------------------------------
@@ -340,10 +361,9 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
             print(f"[{size}] {message}", file=sys.stderr, flush=True)
 
     project, synth_s = prepare(size, workdir, args.seed)
-    config = read_config(project / "mkdocs.yml")
-    data_dir = project / str(plugin_options(config).get("data_dir", "data"))
+    data_dir = settings(project).data_dir
     result: dict[str, Any] = {"size": size, "synth_s": synth_s, **counts(data_dir)}
-    say(f"{result['events']} events, {result['quotes']} quotes in {project}")
+    say(", ".join(f"{result[kind.folder]} {kind.folder}" for kind in DEFAULT) + f" in {project}")
 
     result["check_s"] = median(
         [
@@ -387,7 +407,9 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
     result["ratio_generation_build"] = result["generation_s"] / result["build_s"]
 
     if args.no_serve:
-        result.update(serve_startup_s=None, preview_s=None, preview_samples_s=[])
+        result.update(
+            serve_startup_s=None, preview_s=None, preview_samples_s=[], serve_rss_mb=None, serve_growth_mb=None
+        )
     else:
         result.update(preview(project, dossier, args.edits))
         samples = ", ".join(f"{s:.2f}" for s in result["preview_samples_s"])
@@ -453,7 +475,7 @@ def _n(value: int | None) -> str:
 
 
 ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("actors / events / quotes / claims / sources", "", lambda r: ""),
+    (" / ".join(kind.folder for kind in DEFAULT), "", lambda r: ""),
     ("data (YAML and texts)", "data_bytes", _mb),
     ("`dossier check`", "check_s", _s),
     ("generation: load + validate", "load_s", _s),
@@ -474,6 +496,8 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("search/search_index.json", "search_index_bytes", _mb),
     ("`mkdocs serve` start (first page served)", "serve_startup_s", _s),
     ("preview latency (edit → page served)", "preview_s", _s),
+    ("serve memory after the last edit", "serve_rss_mb", _megabytes),
+    ("serve memory growth, first to last edit", "serve_growth_mb", _megabytes),
 )
 
 
@@ -481,9 +505,7 @@ def table(results: list[dict[str, Any]]) -> str:
     lines = ["| | " + " | ".join(r["size"] for r in results) + " |", "|---|" + "---:|" * len(results)]
     for label, key, show in ROWS:
         if not key:
-            cells = [
-                " / ".join(f"{r[k]:,}" for k in ("actors", "events", "quotes", "claims", "sources")) for r in results
-            ]
+            cells = [" / ".join(f"{r[kind.folder]:,}" for kind in DEFAULT) for r in results]
         else:
             cells = [show(r.get(key)) for r in results]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -503,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="bundled,M,L", help="comma-separated: bundled, S, 10K, M, L")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported")
-    parser.add_argument("--edits", type=int, default=3, help="edits timed for the preview latency")
+    parser.add_argument("--edits", type=int, default=10, help="edits timed for the preview latency and memory")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-preview measurement")

@@ -25,11 +25,15 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+from dossier.i18n import Words
+from dossier.kinds import DEFAULT
+
+# Records of each kind (by the kind's name in the registry) for each size.
 SIZES: dict[str, dict[str, int]] = {
-    "S": {"actors": 50, "events": 200, "quotes": 300, "claims": 60, "sources": 20},
-    "10K": {"actors": 550, "events": 2_700, "quotes": 5_400, "claims": 1_080, "sources": 270},  # 10,000 records
-    "M": {"actors": 1_000, "events": 5_000, "quotes": 10_000, "claims": 2_000, "sources": 500},
-    "L": {"actors": 2_000, "events": 10_000, "quotes": 20_000, "claims": 4_000, "sources": 1_000},
+    "S": {"actor": 50, "event": 200, "quote": 300, "claim": 60, "source": 20},
+    "10K": {"actor": 550, "event": 2_700, "quote": 5_400, "claim": 1_080, "source": 270},  # 10,000 records
+    "M": {"actor": 1_000, "event": 5_000, "quote": 10_000, "claim": 2_000, "source": 500},
+    "L": {"actor": 2_000, "event": 10_000, "quote": 20_000, "claim": 4_000, "source": 1_000},
 }
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
@@ -410,7 +414,7 @@ class Synth:
     # -- records -------------------------------------------------------------------------------------------------
     def make_sources(self) -> None:
         r, ids = self.rng, Ids()
-        for index in range(self.counts["sources"]):
+        for index in range(self.counts["source"]):
             kind = SOURCE_KINDS[index % len(SOURCE_KINDS)]
             publisher = r.choice(PUBLISHERS)
             title = f"{agree(r.choice(NOUNS), r.choice(ADJECTIVES)).capitalize()} a {self.place()}: {r.choice(VERBS)}"
@@ -449,7 +453,7 @@ class Synth:
     def make_actors(self) -> None:
         r, ids = self.rng, Ids()
         kinds = [k for k, weight in ACTOR_KINDS for _ in range(weight)]
-        for index in range(self.counts["actors"]):
+        for index in range(self.counts["actor"]):
             kind = ACTOR_KINDS[index][0] if index < len(ACTOR_KINDS) else r.choice(kinds)
             if kind == "person":
                 name = f"{r.choice(FIRST_NAMES)} {r.choice(SURNAMES)}"
@@ -525,7 +529,7 @@ class Synth:
 
     def make_events(self) -> None:
         r, ids = self.rng, Ids()
-        for index in range(self.counts["events"]):
+        for index in range(self.counts["event"]):
             place = self.place()
             participants = r.sample(self.actors, r.choices((0, 1, 2, 3, 4), weights=(10, 30, 30, 20, 10))[0])
             lead = participants[0]["name"] if participants else il(r.choice(NOUNS)).capitalize()
@@ -554,12 +558,12 @@ class Synth:
             record["sources"] = self.citations([f"{title} {r.choice(TIME_WORDS)}."], r.choice((0, 0, 1, 2)))
             record["notes"] = self.notes(0.1)
             self.events.append({"id": event_id, "date": date, "record": record})
-            self.files[f"data/events/{event_id}.yml"] = to_yaml(record)
+            self.put("event", event_id, to_yaml(record))
 
     def make_quotes(self) -> None:
         r, ids = self.rng, Ids()
         speakers = [a for a in self.actors if a["kind"] in ("person", "organization")]
-        for _ in range(self.counts["quotes"]):
+        for _ in range(self.counts["quote"]):
             speaker = r.choice(speakers)
             text = self.quote_text()
             if r.random() < 0.1:
@@ -590,13 +594,13 @@ class Synth:
             said = f"«{text}», ha detto {speaker['name']}."
             record["sources"] = self.citations([said], r.choice((0, 0, 0, 1)))
             record["notes"] = self.notes(0.05)
-            self.files[f"data/quotes/{quote_id}.yml"] = to_yaml(record)
+            self.put("quote", quote_id, to_yaml(record))
 
     def make_claims(self) -> None:
         r, ids = self.rng, Ids()
         # Claims on a shared subject and topic are compared side by side: draw from a few such pairs.
-        pairs = [(r.choice(self.actors), r.choice(TOPICS)) for _ in range(max(2, self.counts["claims"] // 5))]
-        for _ in range(self.counts["claims"]):
+        pairs = [(r.choice(self.actors), r.choice(TOPICS)) for _ in range(max(2, self.counts["claim"] // 5))]
+        for _ in range(self.counts["claim"]):
             if r.random() < 0.6:
                 subject, topic = r.choice(pairs)
             else:
@@ -631,23 +635,34 @@ class Synth:
             said = f"Secondo {according['name'] if according else 'la fonte'}, {statement}"
             record["sources"] = self.citations([said], r.choice((0, 1)))
             record["notes"] = self.notes(0.15)
-            self.files[f"data/claims/{claim_id}.yml"] = to_yaml(record)
+            self.put("claim", claim_id, to_yaml(record))
 
     # -- the project ---------------------------------------------------------------------------------------------
+    def put(self, kind: str, record_id: str, text: str, suffix: str = "yml") -> None:
+        """A file of a record of ``kind``, in the folder the registry declares for it."""
+        self.files[f"data/{DEFAULT[kind].folder}/{record_id}.{suffix}"] = text
+
     def build(self) -> dict[str, str]:
+        missing = sorted(set(SIZES[self.size]) ^ {kind.name for kind in DEFAULT})
+        if missing:
+            raise SystemExit(f"error: synth.py generates no records of {', '.join(missing)}: add a generator")
         self.make_sources()
         self.make_actors()
         self.make_events()
         self.make_quotes()
         self.make_claims()
         for actor in self.actors:
-            self.files[f"data/actors/{actor['id']}.yml"] = to_yaml(actor["record"])
+            self.put("actor", actor["id"], to_yaml(actor["record"]))
         for source in self.sources:
-            self.files[f"data/sources/{source['id']}.yml"] = to_yaml(source["record"])
+            self.put("source", source["id"], to_yaml(source["record"]))
             text = self.texts.get(source["id"])
             if text is not None:
-                self.files[f"data/sources/{source['id']}.txt"] = text.render()
-        self.files["mkdocs.yml"] = MKDOCS_YML.format(size=self.size, counts=self.counts)
+                self.put("source", source["id"], text.render(), suffix="txt")
+        words = Words("it")
+        nav = "".join(
+            f"  - {words.gettext(k.listing.title)}: {k.listing.folder}/index.md\n" for k in DEFAULT if k.listing
+        )
+        self.files["mkdocs.yml"] = MKDOCS_YML.format(size=self.size, counts=self.counts, nav=nav)
         self.files["docs/index.md"] = INDEX_MD.format(size=self.size)
         self.files["docs/tags.md"] = TAGS_MD
         return dict(sorted(self.files.items()))
@@ -655,7 +670,7 @@ class Synth:
 
 MKDOCS_YML = """\
 site_name: "Dossier sintetico {size}"
-site_description: "Un dossier generato da scripts/synth.py: {counts[actors]} attori, {counts[events]} eventi."
+site_description: "Un dossier generato da scripts/synth.py: {counts[actor]} attori, {counts[event]} eventi."
 docs_dir: docs
 site_dir: site
 use_directory_urls: true
@@ -696,12 +711,7 @@ validation:
 
 nav:
   - Home: index.md
-  - Cronologia: timeline/index.md
-  - Attori: actors/index.md
-  - Citazioni: quotes/index.md
-  - Affermazioni: claims/index.md
-  - Fonti: sources/index.md
-  - Temi: tags.md
+{nav}  - Temi: tags.md
 """
 
 INDEX_MD = """\

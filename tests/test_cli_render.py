@@ -78,7 +78,7 @@ def test_coverage_of_the_bundled_article_is_complete() -> None:
 def test_coverage_of_an_unknown_source_is_misuse(tmp_path: Path) -> None:
     result = run(["dossier", "coverage", "articolo-pechino"], ROOT)
     assert result.returncode == 2
-    assert "Invalid value for SOURCE: no source 'articolo-pechino' (did you mean 'articolo-pechino-2025-09'?)" in (
+    assert "Invalid value for ID: no source 'articolo-pechino' (did you mean 'articolo-pechino-2025-09'?)" in (
         result.stderr
     )
 

@@ -130,3 +130,19 @@ def test_serve_rebuilds_once_per_edit_and_never_for_reading(served: tuple[Path, 
     time.sleep(1.5)  # a rebuild that set off another would show here
     assert server.count("Detected file changes", mark) == 1, server.output
     assert server.count("Documentation built", mark) == 1, server.output
+
+
+def test_a_renamed_record_leaves_no_page_behind(served: tuple[Path, Serve]) -> None:
+    """The preview forgets what the last build did not make: renaming a record's file moves its page."""
+    root, server = served
+    actors = root / "data" / "actors"
+    (actors / ".nuovo.tmp").write_text("name: Un attore nuovo\nkind: person\n", encoding="utf-8")
+    os.replace(actors / ".nuovo.tmp", actors / "attore-nuovo.yml")
+    server.wait_for("the new actor's page", lambda: server.get("actors/attore-nuovo/") is not None, REBUILD_TIMEOUT)
+    os.replace(actors / "attore-nuovo.yml", actors / "attore-rinominato.yml")
+    server.wait_for(
+        "the renamed actor's page", lambda: server.get("actors/attore-rinominato/") is not None, REBUILD_TIMEOUT
+    )
+    gone = fetch(server.url + "actors/attore-nuovo/", timeout=5)
+    assert gone is not None and gone[0] == 404
+    assert "Un attore nuovo" in (server.get("actors/") or "")
