@@ -54,6 +54,17 @@ SOURCE_KINDS = Choices(
 )  # fmt: skip
 
 
+# The links between kinds: the kinds a field names, and the back-link (with its readers' label) on the records named.
+MENTIONED_IN = link("actor", reverse="mentioned_in", label=N_("Mentioned in"))
+PARTICIPANT = link("actor", reverse="events", label=N_("Events"))
+SPEAKER = link("actor", reverse="quotes_by", label=N_("Quotes"))
+ADDRESSEE = link("actor", reverse="quotes_to", label=N_("Quotes addressed to this actor"))
+QUOTED_AT = link("event", reverse="quotes", label=N_("Quotes"))
+SUBJECT = link("actor", reverse="claims_about", label=N_("Claims about this actor"))
+CLAIMED_AT = link("event", reverse="claims", label=N_("Claims"))
+ASSERTED_BY = link("actor", reverse="claims_by", label=N_("Claims made by this actor"))
+
+
 class Citation(Strict):
     """A source and the exact words in it that support the fact (W3C TextQuoteSelector)."""
 
@@ -72,7 +83,7 @@ Tags = tuple[Id, ...]
 
 class Role(Strict):
     title: Line
-    of: Annotated[Id, link("actor", reverse="mentioned_in", label=N_("Mentioned in"))] | None = Field(
+    of: Annotated[Id, MENTIONED_IN] | None = Field(
         None, description="Id of the actor (organisation, country) the role is held in"
     )
     start: EdtfText | None = None
@@ -84,9 +95,7 @@ class Role(Strict):
 
 
 class Relation(Strict):
-    actor: Annotated[Id, link("actor", reverse="mentioned_in", label=N_("Mentioned in"))] = Field(
-        description="Id of the related actor"
-    )
+    actor: Annotated[Id, MENTIONED_IN] = Field(description="Id of the related actor")
     label: Line = Field(description="The relation in words, in the dossier's language: 'alleato di'")
     start: EdtfText | None = None
     end: EdtfText | None = None
@@ -117,7 +126,7 @@ class Event(Strict):
     date: EdtfText = Field(description="EDTF: 2025, 2025-09, 2025-09-03, 2025-06~, 2024-08/2025-04, ../2025")
     date_text: Line | None = Field(None, description="The source's own words for the date: 'lo scorso giugno'")
     place: Line | None = None
-    participants: tuple[Annotated[Id, link("actor", reverse="events", label=N_("Events"))], ...] = ()
+    participants: tuple[Annotated[Id, PARTICIPANT], ...] = ()
     summary: Markdown | None = None
     tags: Tags = ()
     sources: Cited
@@ -135,14 +144,12 @@ class Original(Strict):
 class Quote(Strict):
     """Words someone said or wrote, as published."""
 
-    speaker: Annotated[Id, link("actor", reverse="quotes_by", label=N_("Quotes"))]
+    speaker: Annotated[Id, SPEAKER]
     text: Words
     form: choice(QUOTE_FORMS)  # type: ignore[valid-type]
     lang: Lang | None = Field(None, description="Language of text; the dossier's language when omitted")
-    addressed_to: tuple[
-        Annotated[Id, link("actor", reverse="quotes_to", label=N_("Quotes addressed to this actor"))], ...
-    ] = ()
-    event: Annotated[Id, link("event", reverse="quotes", label=N_("Quotes"))] | None = None
+    addressed_to: tuple[Annotated[Id, ADDRESSEE], ...] = ()
+    event: Annotated[Id, QUOTED_AT] | None = None
     date: EdtfText | None = Field(None, description="When it was said, if not at its event")
     date_text: Line | None = None
     original: Original | None = None
@@ -163,13 +170,11 @@ class Claim(Strict):
     """A statement someone asserts, with its status and the editors' confidence."""
 
     statement: Markdown
-    subject: Annotated[Id, link("actor", reverse="claims_about", label=N_("Claims about this actor"))] = Field(
-        description="Id of the actor the claim is about"
-    )
+    subject: Annotated[Id, SUBJECT] = Field(description="Id of the actor the claim is about")
     topic: Line | None = Field(None, description="Claims with the same subject and topic are compared side by side")
-    event: Annotated[Id, link("event", reverse="claims", label=N_("Claims"))] | None = None
-    according_to: Annotated[Id, link("actor", reverse="claims_by", label=N_("Claims made by this actor"))] | None = (
-        Field(None, description="Id of the actor who asserts it; omitted: the source itself")
+    event: Annotated[Id, CLAIMED_AT] | None = None
+    according_to: Annotated[Id, ASSERTED_BY] | None = Field(
+        None, description="Id of the actor who asserts it; omitted: the source itself"
     )
     value: Value | None = None
     status: choice(CLAIM_STATUSES)  # type: ignore[valid-type]

@@ -343,7 +343,7 @@ def preview(project: Path, dossier: Any, edits: int) -> dict[str, Any]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    first, last = (memory + [None, None])[:2] if len(memory) > 1 else (None, None)
+    first, last = (memory[0], memory[-1]) if len(memory) > 1 else (None, None)
     growth = last - first if first is not None and last is not None else None
     return {
         "serve_startup_s": startup,

@@ -41,8 +41,8 @@ PLACE = Kind(
 WITH_PLACES = Registry((*DEFAULT.kinds, PLACE))
 
 TEMPLATES = {
-    "places.md.j2": "# {{ title | md }}\n\n{% for place in sheet.records %}\n- [{{ place.name | md }}]({{ href(place) }})\n"
-    "{% endfor %}\n",
+    "places.md.j2": "# {{ title | md }}\n\n{% for place in sheet.records %}\n"
+    "- [{{ place.name | md }}]({{ href(place) }})\n{% endfor %}\n",
     "place.md.j2": '{% import "_macros.md.j2" as m with context %}\n# {{ place.name | md }}\n\n'
     "{{ _('In') }} {{ m.link_to(place.country) }}\n{{ m.citations(place.sources) }}\n",
 }
@@ -131,5 +131,5 @@ def test_a_registry_refuses_declarations_that_cannot_work() -> None:
         where: Annotated[Id, link("planet")]
 
     stray = Kind(name="stray", folder="strays", model=Stray, label="name", plural=NN_("%(num)s x", "%(num)s xs"))
-    with pytest.raises(RegistryError, match="stray.where links to an undeclared kind 'planet'"):
+    with pytest.raises(RegistryError, match=r"stray\.where links to an undeclared kind 'planet'"):
         Registry((*DEFAULT.kinds, stray))
