@@ -15,26 +15,29 @@ import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext
 
 from dossier import livereload, report
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
-from dossier.preview import Preview
 from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
 from dossier.resolve import load
+
+if TYPE_CHECKING:  # (the `dossier` command loads this module with mkdocs.yml: only what a build needs is imported)
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
+    from dossier.preview import Preview
 
 log = logging.getLogger("mkdocs.plugins.dossier")
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
@@ -59,7 +62,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.build = Build()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.preview = Preview() if command == "serve" else None
+        if command == "serve":
+            from dossier.preview import Preview
+
+            self.preview = Preview()
+        else:
+            self.preview = None
 
     def on_shutdown(self) -> None:
         if self.preview is not None:

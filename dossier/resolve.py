@@ -485,9 +485,17 @@ class _Discovery:
 _CONTEXT: Context | None = None  # a worker process's context, inherited from its parent when it was forked
 
 
-def _work(found: list[Found]) -> list[Outcome]:
+Lean = tuple[Data | None, list[Problem], dict[SpanKey, tuple[int, int]]]
+
+
+def _work(found: list[Found]) -> list[Lean]:
+    """A worker's share, processed; only what the parent lacks travels back (its Found it has already)."""
     assert _CONTEXT is not None
-    return [process(f, _CONTEXT) for f in found]
+    results = []
+    for item in found:
+        outcome = process(item, _CONTEXT)
+        results.append((outcome.data, outcome.problems, outcome.spans))
+    return results
 
 
 def _set_context(context: Context) -> None:
@@ -507,8 +515,11 @@ def _process_all(files: list[Found], context: Context, workers: int) -> list[Out
     ) as pool:
         futures = [pool.submit(_work, share) for share in shares[1:]]
         outcomes = [process(f, context) for f in shares[0]]
-        for future in futures:
-            outcomes.extend(future.result())
+        for share, future in zip(shares[1:], futures, strict=True):
+            outcomes.extend(
+                Outcome(f, data, problems, spans)
+                for f, (data, problems, spans) in zip(share, future.result(), strict=True)
+            )
     return outcomes
 
 
