@@ -161,8 +161,8 @@ def from_core(
 
     ``title`` is the site's name; ``base_url`` its published address (MkDocs' ``site_url``), if any; ``links``
     maps (kind, id) to the record's site-relative URL (``actors/kim-jong-un/``,
-    ``timeline/2025/#incontro-putin-kim-diaoyutai``), as the renderer places it; ``data_dir`` lets the feed date
-    records from the files they come from.
+    ``timeline/2025/#incontro-putin-kim-diaoyutai``), as the renderer places it; ``data_dir``, the folder the
+    dossier was loaded from, lets the feed date records from the history of their files.
     """
     lang = core.lang
 
@@ -200,9 +200,12 @@ def _slash(url: str | None) -> str | None:
 
 
 def _files(data_dir: Path, plural: str, record_id: str) -> tuple[str, ...]:
-    """The file a record is read from (the resolved model does not keep a source's text file name)."""
-    folder = data_dir / plural
-    return tuple(str(p) for p in (folder / f"{record_id}.yml", folder / f"{record_id}.yaml") if p.is_file())
+    """The file a record is read from, relative to the data folder ('actors/kim-jong-un.yml').
+
+    Only the YAML file: the resolved model does not keep the name of a source's text file.
+    """
+    names = (f"{plural}/{record_id}.yml", f"{plural}/{record_id}.yaml")
+    return tuple(name for name in names if (data_dir / name).is_file())
 
 
 def _values(pairs: Iterable[tuple[str, Value | None]]) -> dict[str, Value]:

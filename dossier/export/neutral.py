@@ -177,7 +177,7 @@ class Dossier:
     words: Mapping[str, str] = field(default_factory=dict)  # interface words in the dossier's language
     base_url: str | None = None  # the published site's address, ending in '/'
     links: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (kind, id) -> site URL
-    files: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)  # data files
+    files: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)  # in data/
 
     def kind(self, name: str) -> Kind:
         for kind in self.kinds:
