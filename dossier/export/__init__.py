@@ -56,7 +56,9 @@ def export_files(
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
-        raise UnknownFormat(f"unknown format {', '.join(repr(u) for u in unknown)}: expected one of {', '.join(FORMATS)}")
+        raise UnknownFormat(
+            f"unknown format {', '.join(repr(u) for u in unknown)}: expected one of {', '.join(FORMATS)}"
+        )
     files: dict[str, bytes] = {}
     if "json" in formats:
         files["dossier.json"] = jsondoc.to_json(dossier)

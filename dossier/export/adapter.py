@@ -12,6 +12,7 @@ from pathlib import Path
 from dossier import edtf, i18n, model, schema
 from dossier.export.neutral import Citation, Dossier, Field, Item, Kind, Note, Point, Record, Value, When
 
+
 def _dates(*names: str, required: bool = False) -> tuple[Field, ...]:
     return tuple(Field(name=n, type="date", required=required and i == 0) for i, n in enumerate(names))
 
@@ -27,7 +28,10 @@ KINDS: tuple[Kind, ...] = (
             Field(name="summary", type="markdown"),
             Field(name="aliases", type="text", many=True),
             Field(
-                name="roles", type="group", many=True, cited=True,
+                name="roles",
+                type="group",
+                many=True,
+                cited=True,
                 fields=(
                     Field(name="title", type="text", required=True),
                     Field(name="of", type="id", ref="actor", description="The actor the role is held in"),
@@ -35,7 +39,10 @@ KINDS: tuple[Kind, ...] = (
                 ),
             ),
             Field(
-                name="relations", type="group", many=True, cited=True,
+                name="relations",
+                type="group",
+                many=True,
+                cited=True,
                 fields=(
                     Field(name="actor", type="id", ref="actor", required=True),
                     Field(name="label", type="text", required=True, description="The relation in words"),
@@ -73,7 +80,10 @@ KINDS: tuple[Kind, ...] = (
             Field(name="date", type="date", description="When it was said: its own date, else its event's"),
             Field(name="date_text", type="text"),
             Field(
-                name="original", type="group", cited=True, description="The words as originally spoken",
+                name="original",
+                type="group",
+                cited=True,
+                description="The words as originally spoken",
                 fields=(Field(name="lang", type="lang", required=True), Field(name="text", type="text", required=True)),
             ),
             Field(name="tags", type="id", many=True),
@@ -90,7 +100,8 @@ KINDS: tuple[Kind, ...] = (
             Field(name="event", type="id", ref="event"),
             Field(name="according_to", type="id", ref="actor", description="Who asserts it; absent: the source"),
             Field(
-                name="value", type="group",
+                name="value",
+                type="group",
                 fields=(
                     Field(name="amount", type="number", required=True),
                     Field(name="approximate", type="flag", required=True),
@@ -144,9 +155,7 @@ def parse_when(text: str, lang: str) -> When:
 def _point(date: edtf.Date | None) -> Point | None:
     if date is None:
         return None
-    return Point(
-        year=date.year, month=date.month, day=date.day, approximate=date.approximate, uncertain=date.uncertain
-    )
+    return Point(year=date.year, month=date.month, day=date.day, approximate=date.approximate, uncertain=date.uncertain)
 
 
 def from_core(
@@ -247,9 +256,7 @@ def _actor(a: model.Actor, when: Whenever) -> Record:
     )
     relations = tuple(
         Item(
-            values=_values(
-                [("actor", r.actor.id), ("label", r.label), ("start", when(r.start)), ("end", when(r.end))]
-            ),
+            values=_values([("actor", r.actor.id), ("label", r.label), ("start", when(r.start)), ("end", when(r.end))]),
             citations=_citations(r.citations),
             notes=_notes(r.notes),
         )

@@ -173,7 +173,9 @@ class _Mapper:
             yield post
             edge = Entity(edge_id, "Occupancy").add("holder", holder).add("post", post.id)
             if of and of_schema not in ORGANIZATIONS:  # held in a person or group: said as a link too
-                link = Entity(f"{edge_id}.of", "UnknownLink").add("subject", holder).add("object", self.ref("actor", of))
+                link = (
+                    Entity(f"{edge_id}.of", "UnknownLink").add("subject", holder).add("object", self.ref("actor", of))
+                )
                 link.add("role", title)
                 self.span(link, role.when("start"), role.when("end"))
                 yield link

@@ -156,7 +156,7 @@ def from_json(data: bytes, kinds: tuple[Kind, ...], when: Callable[[str, str], W
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise JsonFormatError(f"not JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise JsonFormatError(f"not a dossier export: expected \"format\": \"{FORMAT}\" at the top")
+        raise JsonFormatError(f'not a dossier export: expected "format": "{FORMAT}" at the top')
     lang = document["lang"]
 
     def parse(text: str) -> When:

@@ -94,7 +94,11 @@ class _Builder:
                 of = role.text("of")
                 if not of:
                     continue
-                entry: dict[str, Any] = {"@type": "OrganizationRole", "roleName": role.text("title"), "memberOf": self.ref("actor", of)}
+                entry: dict[str, Any] = {
+                    "@type": "OrganizationRole",
+                    "roleName": role.text("title"),
+                    "memberOf": self.ref("actor", of),
+                }
                 start, end = role.when("start"), role.when("end")
                 if start and (start.start or start.end):
                     entry["startDate"] = _point(start.start or start.end)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dossier.export.jsondoc import EDTF_PATTERN, ID_PATTERN, LANG_PATTERN, NUMBER_PATTERN, dump_pretty
+from dossier.export.jsondoc import EDTF_PATTERN, ID_PATTERN, LANG_PATTERN, dump_pretty
 from dossier.export.neutral import Dossier, Field, Item, Kind, Note, Value, When, citations_in, notes_in
 
 ID_SEPARATOR = ";"  # ids never hold it
@@ -53,7 +53,9 @@ def _columns(f: Field, prefix: str = "") -> list[Column]:
         return [Column(name, {"type": "list", "delimiter": separator, "itemType": "string"})]
     if f.type == "date":
         return [
-            Column(name, _text(description="EDTF date or interval", constraints={**constraints, "pattern": EDTF_PATTERN})),
+            Column(
+                name, _text(description="EDTF date or interval", constraints={**constraints, "pattern": EDTF_PATTERN})
+            ),
             Column(f"{name}_earliest", {"type": "date", "description": f"The first day {f.name} allows"}),
             Column(f"{name}_latest", {"type": "date", "description": f"The last day {f.name} allows"}),
         ]
@@ -125,12 +127,16 @@ def _fk(fields: list[str], resource: str, target: list[str]) -> dict[str, Any]:
 
 def _refs(fields: Iterable[Field], dossier: Dossier) -> list[dict[str, Any]]:
     """Foreign keys of single ids (lists of ids cannot be declared as keys)."""
-    return [_fk([f.name], dossier.kind(f.ref).plural, ["id"]) for f in fields if f.type == "id" and f.ref and not f.many]
+    return [
+        _fk([f.name], dossier.kind(f.ref).plural, ["id"]) for f in fields if f.type == "id" and f.ref and not f.many
+    ]
 
 
 def _kind_table(kind: Kind, dossier: Dossier) -> Table:
     scalar = [f for f in kind.fields if not (f.type == "group" and f.many)]
-    columns = [Column("id", {"type": "string", "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}})]
+    columns = [
+        Column("id", {"type": "string", "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}})
+    ]
     for f in scalar:
         columns += _columns(f)
     if kind.body:
@@ -245,7 +251,7 @@ def tables(dossier: Dossier, *, license: dict[str, str] | None = None) -> dict[s
     all_tables += [_citations_table(dossier), _notes_table(dossier)]
 
     files: dict[str, bytes] = {}
-    resources = []
+    resources: list[dict[str, Any]] = []
     for table in all_tables:
         path = f"{table.name}.csv"
         files[f"{FOLDER}/{path}"] = _csv([c.name for c in table.columns], table.rows)

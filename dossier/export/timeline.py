@@ -99,7 +99,9 @@ def event_slide(dossier: Dossier, event: Record, group: str | None = None) -> di
     if event.text("place"):
         text.append(_p(words.get("place", "Place"), markup.html(event.text("place"))))
     if event.texts("participants"):
-        text.append(_p(words.get("participants", "Participants"), _names(dossier, "actor", event.texts("participants"))))
+        text.append(
+            _p(words.get("participants", "Participants"), _names(dossier, "actor", event.texts("participants")))
+        )
     text += [_sources(dossier, event), _link(dossier, event)]
     slide: dict[str, Any] = {
         "unique_id": f"event-{event.id}",
