@@ -33,6 +33,8 @@ from exportkit import (
     types_of,
     write_tiny,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dossier import model
 from dossier.export import FORMATS, UnknownFormat, adapter, export_files, feed, ftm, history, jsondoc, jsonld, tables
@@ -543,3 +545,57 @@ def test_record_helpers(tiny) -> None:
     assert dossier.label(quote) == "ciao a tutti"
     assert dossier.url("quote", "ciao") == f"{BASE}quotes/#ciao"
     assert dossier.files[("quote", "ciao")] == ("quotes/ciao.yml",)
+
+
+def test_bench_export_quick_run_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    script = ROOT / "scripts" / "bench_export.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--size", "S", "--runs", "1", "--no-build", "--json", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for fmt in FORMATS:
+        assert figures[f"{fmt}_s"] >= 0 and figures[f"{fmt}_mb"] > 0
+    assert figures["dated_records"] == 630  # S: every record dated by the two commits
+    assert figures["export_peak_mb"] >= figures["load_peak_mb"] > 0
+    assert "| **all exports (without load)** |" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Una frase semplice, con virgole: e due punti.",
+        'Due frasi. La seconda è qui; l\'apostrofo e le "virgolette" restano.',
+        "Il 3 settembre 2025 a Pechino (Cina).",
+        "*enfasi* e `codice`",
+        "- un elenco\n- di due voci",
+        "1. primo",
+        "a & b < c > d",
+        "link https://example.org e www.example.org",
+        "riga  \ncon a capo",
+        "# titolo",
+        " spazio iniziale",
+        "fine con spazio ",
+        "mail a@example.org",
+    ],
+)
+def test_timeline_plain_text_shortcut_matches_markdown(text: str) -> None:
+    from dossier.markup import rich
+
+    assert tl.rich(text) == rich(text)
+
+
+PLAINISH = st.sampled_from([*"aàèéìòùzAZ09 .,;:'\"()?%/-–—«»’“”°€$+=*_#&<>\n", "ß", "Ж", "中", "\xa0"])
+
+
+@given(
+    st.one_of(st.text(PLAINISH, max_size=60), st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))))
+)
+@settings(max_examples=500, deadline=None)
+def test_timeline_plain_text_shortcut_matches_markdown_on_any_text(text: str) -> None:
+    from dossier.markup import rich
+
+    if text.strip():
+        assert tl.rich(text) == rich(text)

@@ -6,6 +6,8 @@ walks generic records instead of the five classes below; nothing else in :mod:`d
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -140,6 +142,7 @@ KINDS: tuple[Kind, ...] = (
 NOTE_KINDS = schema.NOTE_KINDS
 
 
+@functools.lru_cache(maxsize=8192)  # dates repeat: parsed and worded once
 def parse_when(text: str, lang: str) -> When:
     """An EDTF string as a :class:`When`, with the words the site uses for it in ``lang``."""
     value = edtf.parse(text)
@@ -188,8 +191,10 @@ def from_core(
     files: dict[tuple[str, str], tuple[str, ...]] = {}
     if data_dir is not None:
         for kind in KINDS:
+            present = _listing(data_dir / kind.plural)
             for record in records[kind.name]:
-                files[(kind.name, record.id)] = _files(data_dir, kind.plural, record.id)
+                names = (f"{record.id}.yml", f"{record.id}.yaml")  # only the YAML: the model keeps no text file name
+                files[(kind.name, record.id)] = tuple(f"{kind.plural}/{n}" for n in names if n in present)
     return Dossier(
         title=title,
         lang=lang,
@@ -208,13 +213,12 @@ def _slash(url: str | None) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
-def _files(data_dir: Path, plural: str, record_id: str) -> tuple[str, ...]:
-    """The file a record is read from, relative to the data folder ('actors/kim-jong-un.yml').
-
-    Only the YAML file: the resolved model does not keep the name of a source's text file.
-    """
-    names = (f"{plural}/{record_id}.yml", f"{plural}/{record_id}.yaml")
-    return tuple(name for name in names if (data_dir / name).is_file())
+def _listing(folder: Path) -> set[str]:
+    """The names in a folder, read once (a stat per record costs seconds on a busy disk)."""
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
 
 
 def _values(pairs: Iterable[tuple[str, Value | None]]) -> dict[str, Value]:

@@ -12,7 +12,9 @@ Text from data goes through ElementTree, which escapes it; characters XML 1.0 ca
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import heapq
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -50,6 +52,7 @@ def _day(date: str) -> str:
     return f"{date}T00:00:00Z" if len(date) == 10 else date
 
 
+@functools.lru_cache(maxsize=4096)  # a history has few distinct commit dates
 def _instant(stamp: str) -> dt.datetime:
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC)
 
@@ -58,8 +61,9 @@ def _record_id(dossier: Dossier, record: Record) -> str:
     return dossier.url(record.kind, record.id) or f"urn:dossier:{record.kind}:{record.id}"
 
 
-def entries(dossier: Dossier, dates: Mapping[tuple[str, str], Dated]) -> list[Entry]:
-    """Every dated entry, newest first (ties by id, so the order never depends on the run)."""
+def entries(dossier: Dossier, dates: Mapping[tuple[str, str], Dated], limit: int | None = None) -> list[Entry]:
+    """The ``limit`` newest dated entries (all without one), newest first; ties by id, so the order never depends
+    on the run."""
     words = dossier.words
     found: list[Entry] = []
     for kind in dossier.kinds:
@@ -93,8 +97,11 @@ def entries(dossier: Dossier, dates: Mapping[tuple[str, str], Dated]) -> list[En
                         category_label=words.get("note.correction", "Correction"),
                     )
                 )  # fmt: skip
-    found.sort(key=lambda e: (-_instant(e.updated).timestamp(), e.id))
-    return found
+
+    def newest_first(entry: Entry) -> tuple[float, str]:
+        return (-_instant(entry.updated).timestamp(), entry.id)
+
+    return heapq.nsmallest(limit, found, key=newest_first) if limit is not None else sorted(found, key=newest_first)
 
 
 def _fallback_updated() -> str:
@@ -117,7 +124,7 @@ def atom(
     dossier: Dossier, dates: Mapping[tuple[str, str], Dated], *, limit: int = LIMIT, feed_url: str | None = None
 ) -> bytes:
     """The feed's XML bytes: the ``limit`` newest entries."""
-    chosen = entries(dossier, dates)[:limit]
+    chosen = entries(dossier, dates, limit)
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

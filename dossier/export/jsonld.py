@@ -185,7 +185,10 @@ class _Builder:
         return out
 
     def record(self, record: Record) -> dict[str, Any]:
-        maker = getattr(self, record.kind, None)
+        makers = {
+            "actor": self.actor, "event": self.event, "quote": self.quote, "claim": self.claim, "source": self.source,
+        }  # fmt: skip
+        maker = makers.get(record.kind)
         if maker is None:  # a kind with no schema.org mapping yet: named, at least
             out = self.base(record, "Thing")
             out["name"] = self.dossier.label(record)
