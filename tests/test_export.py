@@ -599,3 +599,12 @@ def test_timeline_plain_text_shortcut_matches_markdown_on_any_text(text: str) ->
 
     if text.strip():
         assert tl.rich(text) == rich(text)
+
+
+def test_history_without_git_installed_or_without_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = write_tiny(tmp_path)
+    _git(tmp_path, "init", "-q", "-b", "main")
+    empty = history.file_history(data)
+    assert empty.files == {} and empty.reason is not None and "does not have any commits" in empty.reason
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert history.file_history(data).reason == "git is not installed"
