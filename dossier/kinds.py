@@ -209,7 +209,8 @@ UNDATED = ("9999", "9999", "")
 
 
 def when(record: Any) -> Any:
-    """A quote's or claim's own date, else its event's (for ordering and grouping only: pages say whose it is)."""
+    """A quote's own date, else that of the event it was said at; a claim's own date, else its event's (for ordering
+    and grouping only: a claim's event is what it is about, so pages and exports never give a claim its date)."""
     if record.date is not None:
         return record.date
     return record.event.date if record.event is not None else None
@@ -287,7 +288,7 @@ ACTOR = Kind(
 )  # fmt: skip
 EVENT = Kind(
     name="event", folder="events", model=Event, label="title", plural=NN_("%(num)s event", "%(num)s events"),
-    order=_by_date,
+    order=_by_date, when=lambda e: e.date,
     listing=Listing(
         folder="timeline", template="timeline.md.j2", title=N_("Timeline"), group=lambda e: _year(e.date),
         context=_timeline,
@@ -295,7 +296,7 @@ EVENT = Kind(
 )  # fmt: skip
 QUOTE = Kind(
     name="quote", folder="quotes", model=Quote, label="text", plural=NN_("%(num)s quote", "%(num)s quotes"),
-    order=_by_date, title=lambda q: f"{q.speaker.name}: «{_shorten(q.text, 60)}»",
+    order=_by_date, title=lambda q: f"{q.speaker.name}: «{_shorten(q.text, 60)}»", when=when,
     listing=Listing(
         folder="quotes", template="quotes.md.j2", title=N_("Quotes"), group=lambda q: _year(when(q)), context=_quotes,
     ),

@@ -24,6 +24,7 @@ class Node:
 
     __slots__ = ()
     if TYPE_CHECKING:  # the fields are generated from the declaration
+        __model__: ClassVar[type[Strict]]  # the declaration
 
         def __getattr__(self, name: str) -> Any: ...
 
@@ -96,7 +97,7 @@ def record_class(model: type[Strict], kind: str | None = None, cited: bool = Fal
 
 def stored_text(record: Node) -> Any:
     """The stored text of a record whose kind keeps one (a source's :class:`~dossier.text.StoredText`), else None."""
-    for part in plan(type(record).__model__):  # type: ignore[attr-defined]
+    for part in plan(type(record).__model__):
         if part.stored is not None:
             return getattr(record, part.stored.into)
     return None
@@ -104,7 +105,7 @@ def stored_text(record: Node) -> Any:
 
 def citations(node: Node) -> Iterator[Cited]:
     """Every citation of a record, its parts' included, in field order."""
-    for part in plan(type(node).__model__):  # type: ignore[attr-defined]
+    for part in plan(type(node).__model__):
         if part.model is None:
             continue
         value = getattr(node, part.name)

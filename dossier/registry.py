@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from dossier.schema import CITES, Choices, Convert, Link, Stored, Strict
+from dossier.schema import CITES, Choices, Convert, Format, Link, Stored, Strict
 
 PAGE_SIZE = 200  # records on one list page, by default
 
@@ -64,6 +64,7 @@ class Kind:
     plural: tuple[str, str]  # msgids counting records: ('%(num)s actor', '%(num)s actors')
     order: Callable[[Any], Any] | None = None  # sort key of resolved records; default: by id
     title: Callable[[Any], str] | None = None  # a record as link text in lists; default: its label field
+    when: Callable[[Any], Any] | None = None  # the date a record is placed at in time (an Edtf), if any
     listing: Listing | None = None
     pages: Pages | None = None
 
@@ -101,6 +102,7 @@ class Field:
     cites: bool = False  # a list of citations
     model: type[Strict] | None = None  # a nested part (role, citation, note)
     choices: Choices | None = None
+    format: str | None = None  # what a text holds: 'markdown', 'url', 'lang', 'number'
     description: str | None = None
 
 
@@ -137,7 +139,8 @@ def plan(model: type[Strict]) -> tuple[Field, ...]:
                 name=name, many=many, required=info.is_required(), link=found.get(Link), convert=found.get(Convert),
                 stored=found.get(Stored), cites=CITES in metadata,
                 model=base if isinstance(base, type) and issubclass(base, Strict) else None,
-                choices=found.get(Choices), description=info.description,
+                choices=found.get(Choices), format=found[Format].name if Format in found else None,
+                description=info.description,
             )
         )  # fmt: skip
     return tuple(fields)

@@ -382,7 +382,7 @@ class Renderer:
     def choice(self, node: model.Node, name: str) -> str:
         """The reader's words for a field that takes one of a set of values (a status, a kind)."""
         value = getattr(node, name)
-        part = next(p for p in plan(type(node).__model__) if p.name == name)  # type: ignore[attr-defined]
+        part = next(p for p in plan(type(node).__model__) if p.name == name)
         if part.choices is None or value is None:
             return str(value)
         return self.words.gettext(part.choices.labels[value])

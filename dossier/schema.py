@@ -60,6 +60,14 @@ class Stored:
 
 
 @dataclass(frozen=True, slots=True)
+class Format:
+    """What a text holds, for the tools that read the data besides the site (exports, editors): 'markdown', 'url',
+    'lang', 'number'."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Cites:
     """The field is a list of citations: each names a record holding a stored text, and words of that text."""
 
@@ -157,16 +165,16 @@ def ends_after_start(end: str | None, info: ValidationInfo) -> str | None:
     return end
 
 
-Id = Annotated[str, StringConstraints(max_length=80, pattern=ID.regex)]
+Id = Annotated[str, StringConstraints(max_length=80, pattern=ID.regex), Format("id")]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_visible_line)]
-Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_filled)]
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_filled), Format("markdown")]
 Words = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_filled)]
 Affix = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filled)]
 EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf), DATE]
-Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
-Lang = Annotated[str, StringConstraints(pattern=LANG.regex)]
+Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url), Format("url")]
+Lang = Annotated[str, StringConstraints(pattern=LANG.regex), Format("lang")]
 Flag = Annotated[Literal["true", "false"], FLAG]
-Number = Annotated[str, StringConstraints(max_length=30, pattern=NUMBER.regex)]
+Number = Annotated[str, StringConstraints(max_length=30, pattern=NUMBER.regex), Format("number")]
 TextFile = Annotated[str, StringConstraints(max_length=120, pattern=FILE_NAME.regex), Stored()]
 
 
