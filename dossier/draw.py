@@ -32,8 +32,9 @@ def _e(text: str) -> str:
 
 def _n(value: float) -> str:
     """A coordinate as short, stable text: one decimal at most, never ``-0``."""
-    text = f"{round(value, 1) + 0.0:.1f}"
-    text = text[:-2] if text.endswith(".0") else text
+    text = "%.1f" % value  # noqa: UP031 (the fastest way, and this runs for every coordinate)
+    if text.endswith(".0"):
+        text = text[:-2]
     return "0" if text == "-0" else text
 
 

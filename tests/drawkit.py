@@ -111,11 +111,15 @@ def drawings(dossier: model.Dossier) -> dict[str, str]:
 
 
 def inject(site: Path, dossier: model.Dossier) -> dict[str, str]:
-    """Each drawing written into its built page, right after the ``<h1>``; returns what was written where."""
-    made = drawings(dossier)
-    for folder, html in made.items():
+    """Each drawing written into its built page, right after the ``<h1>``, unless the page has it already (once
+    the templates draw them); returns what was written where."""
+    made = {}
+    for folder, html in drawings(dossier).items():
         page = site / folder / "index.html"
         text = page.read_text(encoding="utf-8")
+        if html.split(">", 1)[0] in text:  # the same <figure ...> opening tag
+            continue
+        made[folder] = html
         heading = re.search(r"<h1[^>]*>.*?</h1>", text, flags=re.S)
         assert heading, f"no <h1> in {page}"
         text = text[: heading.end()] + "\n" + html + text[heading.end() :]
