@@ -553,8 +553,8 @@ def _ring(nodes: Sequence[Node], sizes: Sequence[float], cx: float, cy: float, r
     return spots
 
 
-def _shape(kind: str, x: float, y: float, size: float, css: str) -> str:
-    common = f'class="{css} dossier-kind-{_e(kind)}" stroke="currentColor" stroke-width="1.5" fill="#fff"'
+def _shape(kind: str, x: float, y: float, size: float, css: str = "") -> str:
+    common = f'class="dossier-kind-{_e(kind)}{css}" stroke="currentColor" stroke-width="1.5" fill="#fff"'
     if kind == "organization":
         side = size * 1.7
         return f'<rect {common} x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" height="{_n(side)}"/>'
@@ -602,11 +602,13 @@ def _label(spot: _Spot, lines: list[tuple[str, str]], centre: tuple[float, float
         x = spot.x + gap if ux > 0 else spot.x - gap
         left = x if ux > 0 else x - width
         first = spot.y - height / 2 + NAME_SIZE * 0.35
-    out = [f'<text x="{_n(x)}" y="{_n(first)}" text-anchor="{anchor}" class="dossier-map-label">']
+    out = [
+        f'<text x="{_n(x)}" y="{_n(first)}" text-anchor="{anchor}" font-size="{NAME_SIZE}" class="dossier-map-label">'
+    ]
     for index, (text, css) in enumerate(lines):
-        size = NAME_SIZE if css == "dossier-map-name" else WORDS_SIZE
-        dy_attr = "" if index == 0 else f' dy="{LINE}"'
-        out.append(f'<tspan x="{_n(x)}"{dy_attr} class="{css}" font-size="{size}">{_e(text)}</tspan>')
+        size = "" if css == "dossier-map-name" else f' font-size="{WORDS_SIZE}"'
+        place = "" if index == 0 else f' x="{_n(x)}" dy="{LINE}"'
+        out.append(f'<tspan{place} class="{css}"{size}>{_e(text)}</tspan>')
     out.append("</text>")
     reach = spot.size * 1.3
     box.add(spot.x - reach, spot.y - reach, spot.x + reach, spot.y + reach)
@@ -640,7 +642,7 @@ def _more(words: MapWords, count: int) -> str:
 def _map_legend(words: MapWords, kinds: Iterable[str], lines: Iterable[bool]) -> str:
     items = []
     for kind in sorted(set(kinds), key=lambda k: (KINDS.index(k) if k in KINDS else len(KINDS), k)):
-        glyph = f'<svg viewBox="0 0 24 24" aria-hidden="true">{_shape(kind, 12, 12, 7, "dossier-map-node-shape")}</svg>'
+        glyph = f'<svg viewBox="0 0 24 24" aria-hidden="true">{_shape(kind, 12, 12, 7)}</svg>'
         items.append(f"<li>{glyph} <span>{_e(_kind_name(words, kind))}</span></li>")
     for declared in sorted(set(lines), reverse=True):
         dash = "" if declared else ' stroke-dasharray="5 4"'
@@ -699,15 +701,12 @@ def neighbourhood(
         text = _label(spot, lines, (cx, cy), box)
         body.append(
             f'<a class="dossier-map-node" href="{_e(tie.node.href)}"><title>{_e(title)}</title>'
-            + _shape(tie.node.kind, spot.x, spot.y, spot.size, "dossier-map-node-shape")
+            + _shape(tie.node.kind, spot.x, spot.y, spot.size)
             + text
             + "</a>"
         )
     body.append(
-        '<g class="dossier-map-centre">'
-        + _shape(centre.kind, cx, cy, 16, "dossier-map-node-shape dossier-map-centre-shape")
-        + label
-        + "</g>"
+        '<g class="dossier-map-centre">' + _shape(centre.kind, cx, cy, 16, " dossier-map-centre-shape") + label + "</g>"
     )
     out = [
         f'<figure class="dossier-draw dossier-map" id="{_e(uid)}" data-search-exclude data-pagefind-ignore>',
@@ -809,7 +808,7 @@ def network(
         text = _label(spot, lines, (cx, cy), box)
         body.append(
             f'<a class="dossier-map-node" href="{_e(degree.node.href)}"><title>{_e(title)}</title>'
-            + _shape(degree.node.kind, spot.x, spot.y, spot.size, "dossier-map-node-shape")
+            + _shape(degree.node.kind, spot.x, spot.y, spot.size)
             + text
             + "</a>"
         )
