@@ -373,6 +373,18 @@ def test_data_is_escaped_and_the_figure_passes_through_markdown_untouched() -> N
     assert converted.endswith("<p>Testo dopo.</p>")
 
 
+def test_drawings_reference_nothing_outside_themselves() -> None:
+    drawings = [
+        draw.timeline([mark(d, f"m{i}") for i, d in enumerate(CASES.values())], WORDS),
+        draw.neighbourhood(CENTRE, ties(), MAP, limit=2),
+        draw.network([CENTRE, *PEOPLE], links(), MAP),
+    ]
+    for out in drawings:
+        assert not re.search(r"https?:|//[a-z]|<script|<image|<use|<foreignObject|\son[a-z]+=", out, re.I)
+        # Paint servers are the drawing's own gradients.
+        assert set(re.findall(r"url\(([^)]*)\)", out)) <= {"#dossier-tl-fade-in", "#dossier-tl-fade-out"}
+
+
 def test_nothing_to_draw_draws_nothing() -> None:
     assert draw.timeline([], WORDS) == ""
     assert draw.neighbourhood(CENTRE, [], MAP) == ""
