@@ -1,4 +1,5 @@
-/* Dossier: the timeline filter. Works from the static page alone: no server, no third-party code. */
+/* Dossier: the timeline filter, for the list and the drawn timeline. Works from the static page alone: no server,
+   no third-party code. */
 (function () {
   "use strict";
 
@@ -17,12 +18,15 @@
     var form = document.querySelector("form.dossier-filter");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
+    function item(node, nodes) {
+      return { actors: (node.dataset.actors || "").split(" "), tags: (node.dataset.tags || "").split(" "), nodes: nodes };
+    }
     var events = Array.prototype.map.call(document.querySelectorAll(".dossier-event"), function (heading) {
-      return {
-        actors: (heading.dataset.actors || "").split(" "),
-        tags: (heading.dataset.tags || "").split(" "),
-        nodes: sectionOf(heading),
-      };
+      return item(heading, sectionOf(heading));
+    });
+    // The drawn timeline's marks and its text alternative follow the list (they are not counted twice).
+    var marks = Array.prototype.map.call(document.querySelectorAll(".dossier-tl [data-actors]"), function (node) {
+      return item(node, [node]);
     });
     var empty = form.querySelector(".dossier-filter-empty");
 
@@ -30,11 +34,13 @@
       var actor = form.elements.actor.value;
       var tag = form.elements.tag.value;
       var shown = 0;
-      events.forEach(function (event) {
-        var visible = (!actor || event.actors.indexOf(actor) >= 0) && (!tag || event.tags.indexOf(tag) >= 0);
-        if (visible) shown += 1;
-        event.nodes.forEach(function (node) { node.classList.toggle("dossier-hidden", !visible); });
-      });
+      function show(entry) {
+        var visible = (!actor || entry.actors.indexOf(actor) >= 0) && (!tag || entry.tags.indexOf(tag) >= 0);
+        entry.nodes.forEach(function (node) { node.classList.toggle("dossier-hidden", !visible); });
+        return visible;
+      }
+      events.forEach(function (event) { if (show(event)) shown += 1; });
+      marks.forEach(show);
       if (empty) empty.hidden = shown > 0;
     }
 
