@@ -24,7 +24,7 @@ from typing import Any, TypeVar, get_origin
 
 from pydantic import TypeAdapter, ValidationError
 
-from dossier import edtf, loader, model, schema
+from dossier import edtf, loader, model, nearest, schema
 from dossier.errors import DossierError, Problem, did_you_mean
 from dossier.text import StoredText
 
@@ -380,10 +380,11 @@ class _Run:
                 continue
             if text.find(citation.passage) is not None:
                 message = "the passage occurs in the source, but not between the given prefix and suffix"
+                self.report(record, (*here, "passage"), message, "passage-not-found")
             else:
-                closest = text.closest(citation.passage)
-                message = f"passage not found in source '{citation.source}'; closest sentence: \"{closest}\""
-            self.report(record, (*here, "passage"), message, "passage-not-found")
+                message, detail = nearest.not_found(text, citation.passage, citation.source)
+                self.report(record, (*here, "passage"), message, "passage-not-found")
+                self.problems[-1] = replace(self.problems[-1], detail=detail)  # the word diff, on lines of its own
 
     def check(self) -> None:
         for record in self.loaded["source"].values():

@@ -35,7 +35,7 @@ from conftest import MINIMAL
 from sitekit import copy_project, run, tree_hash
 
 from dossier.cli import main
-from dossier.errors import DossierError
+from dossier.errors import DETAIL_INDENT, DossierError
 from dossier.render import render
 from dossier.resolve import load
 
@@ -160,11 +160,22 @@ def materialise(case: Case, root: Path) -> Path:
 
 
 def _problem_lines(stderr: str, count: int) -> list[str]:
-    """The problem lines of a failed check's stderr, after checking its final count line."""
+    """The problems of a failed check's stderr (each with its indented detail lines), after its final count line."""
     lines = stderr.splitlines()
     assert lines, "nothing on stderr"
     assert lines[-1] == f"{count} problem{'s' if count != 1 else ''} found.", lines[-1]
-    return lines[:-1]
+    return _with_details(lines[:-1])
+
+
+def _with_details(lines: list[str]) -> list[str]:
+    """Lines with each indented detail line joined to the problem above it, as ``str(Problem)`` prints them."""
+    problems: list[str] = []
+    for line in lines:
+        if line.startswith(DETAIL_INDENT) and problems:
+            problems[-1] += "\n" + line
+        else:
+            problems.append(line)
+    return problems
 
 
 @pytest.fixture
@@ -268,7 +279,8 @@ def test_bad_data_leaves_built_output_untouched(case: Case, built: Path, tmp_pat
     result = run(["mkdocs", "build", "--strict"], project)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    errors = [line.removeprefix("ERROR   -  ") for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    logged = _with_details(result.stderr.splitlines())
+    errors = [line.removeprefix("ERROR   -  ") for line in logged if line.startswith("ERROR")]
     assert errors == case.expected
     assert tree_hash(project / "site") == site
 
