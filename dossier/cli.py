@@ -1,4 +1,4 @@
-"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report source coverage."""
+"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report coverage, propose passages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from dossier import output, schema
+from dossier import candidates, output, schema
 from dossier.coverage import coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
@@ -168,3 +168,30 @@ def coverage_command(data: Path | None, source: str | None) -> None:
             if not cited:
                 line = item.text.original.count("\n", 0, start) + 1
                 click.echo(f"  line {line}: {item.text.original[start:end]}")
+
+
+@main.command("candidates")
+@data_option
+@click.argument("source")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="'text' prints YAML citations to paste, each after a comment saying why; 'json' a list for tools.",
+)
+def candidates_command(data: Path | None, source: str, fmt: str) -> None:
+    """Propose the passages of a source worth a record: quotations, numbers and dates, uncited sentences."""
+    project = _project(data)
+    dossier = _load_or_exit(project)
+    sources = {s.id: s for s in dossier.sources}
+    if source not in sources:
+        raise click.BadParameter(f"no source '{source}'{did_you_mean(source, sources)}", param_hint="SOURCE")
+    item = sources[source]
+    if item.text is None:
+        click.echo(f"error: source '{source}' has no stored text (text_file): there is nothing to read", err=True)
+        sys.exit(EXIT_INVALID)
+    cited = [c.span for _, c in dossier.citations_of.get(source, ()) if c.span is not None]
+    found = candidates.candidates(item.text, cited, lang=item.lang)
+    click.echo(candidates.to_json(source, found) if fmt == "json" else candidates.to_yaml(source, found).rstrip("\n"))

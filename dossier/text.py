@@ -21,7 +21,8 @@ _QUOTE_PAIRS = (
 )
 _SPACE = re.compile(r"\s+")
 _LONG_SPACE = re.compile(r"\s{2,}")
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”»']?|\n|$)")
+# A sentence ends at . ! ? (with a closing quote) or a line end; a point between digits (3.000, 2.5) ends none.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*(?:[.!?]+[\"”»']?|\n|$)")
 
 
 _QUOTE_CHARS = re.compile("[“”„«»‘’‚′]")
