@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from dossier import candidates, output, schema
+from dossier import candidates, editor, output, schema
 from dossier.coverage import coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
@@ -102,16 +102,43 @@ def check(data: Path | None, fmt: str) -> None:
     show_default=True,
     help="Folder to write one JSON Schema per kind into.",
 )
-def schema_command(out: Path) -> None:
+@click.option(
+    "--vscode",
+    is_flag=True,
+    help="Also map the schemas to the data folders in .vscode/settings.json (yaml.schemas), beside mkdocs.yml.",
+)
+def schema_command(out: Path, vscode: bool) -> None:
     """Write a JSON Schema per record kind, for completion and inline errors in editors."""
     out.mkdir(parents=True, exist_ok=True)
     for folder, (kind, model_type) in schema.KINDS.items():
         document = model_type.model_json_schema()
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["title"] = f"Dossier {kind} (data/{folder}/*.yml)"
-        target = out / f"{kind}.schema.json"
+        target = out / editor.schema_file(kind)
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         click.echo(f"wrote {display_path(target)}")
+    if vscode:
+        _write_vscode_settings(out)
+
+
+def _write_vscode_settings(schema_dir: Path) -> None:
+    project = load_project()
+    kinds = [(folder, kind) for folder, (kind, _) in schema.KINDS.items()]
+    mapping = editor.yaml_schemas(kinds, schema_dir, project.data_dir, project.root)
+    target = project.root / ".vscode" / "settings.json"
+    try:
+        existing = target.read_text(encoding="utf-8") if target.exists() else None
+        text = editor.merged_settings(existing, mapping)
+    except (OSError, UnicodeDecodeError, editor.SettingsError) as exc:
+        click.echo(f"error: cannot update {display_path(target)}: {exc}; add this to it by hand:", err=True)
+        click.echo(editor.snippet(mapping), err=True)
+        sys.exit(EXIT_INVALID)
+    if text != existing:
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {display_path(target)} ({editor.SETTINGS_KEY})")
+    else:
+        click.echo(f"{display_path(target)}: {editor.SETTINGS_KEY} unchanged")
 
 
 @main.command()

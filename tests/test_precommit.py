@@ -167,3 +167,14 @@ def test_the_hook_runs_from_a_local_clone_offline(tmp_path: Path) -> None:
     result = pre_commit("run", cwd=repo, env=env)
     assert result.returncode == 0
     assert re.search(r"^dossier check\.+\(no files to check\)Skipped$", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_the_readme_configuration_is_valid_for_pre_commit(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S) if b.startswith("repos:")]
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(block, encoding="utf-8")
+    result = pre_commit("validate-config", str(config), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (hook,) = yaml.safe_load(block)["repos"][0]["hooks"]
+    assert hook["id"] == yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]["id"]
