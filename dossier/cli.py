@@ -118,27 +118,17 @@ def schema_command(out: Path, vscode: bool) -> None:
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         click.echo(f"wrote {display_path(target)}")
     if vscode:
-        _write_vscode_settings(out)
-
-
-def _write_vscode_settings(schema_dir: Path) -> None:
-    project = load_project()
-    kinds = [(folder, kind) for folder, (kind, _) in schema.KINDS.items()]
-    mapping = editor.yaml_schemas(kinds, schema_dir, project.data_dir, project.root)
-    target = project.root / ".vscode" / "settings.json"
-    try:
-        existing = target.read_text(encoding="utf-8") if target.exists() else None
-        text = editor.merged_settings(existing, mapping)
-    except (OSError, UnicodeDecodeError, editor.SettingsError) as exc:
-        click.echo(f"error: cannot update {display_path(target)}: {exc}; add this to it by hand:", err=True)
-        click.echo(editor.snippet(mapping), err=True)
-        sys.exit(EXIT_INVALID)
-    if text != existing:
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {display_path(target)} ({editor.SETTINGS_KEY})")
-    else:
-        click.echo(f"{display_path(target)}: {editor.SETTINGS_KEY} unchanged")
+        project = load_project()
+        kinds = [(folder, kind) for folder, (kind, _) in schema.KINDS.items()]
+        mapping = editor.yaml_schemas(kinds, out, project.data_dir, project.root)
+        target = project.root / ".vscode" / "settings.json"
+        try:
+            changed = editor.update_settings(target, mapping)
+        except editor.SettingsError as exc:
+            click.echo(f"error: cannot update {display_path(target)}: {exc}; add this to it by hand:", err=True)
+            click.echo(editor.snippet(mapping), err=True)
+            sys.exit(EXIT_INVALID)
+        click.echo(f"wrote {display_path(target)} (yaml.schemas)" if changed else f"{display_path(target)}: unchanged")
 
 
 @main.command()

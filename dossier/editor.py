@@ -63,3 +63,17 @@ def merged_settings(existing: str | None, mapping: dict[str, str]) -> str:
 def snippet(mapping: dict[str, str]) -> str:
     """The mapping as a settings object to paste by hand."""
     return json.dumps({SETTINGS_KEY: mapping}, ensure_ascii=False, indent=2)
+
+
+def update_settings(path: Path, mapping: dict[str, str]) -> bool:
+    """Put ``mapping`` into the settings file at ``path`` (created if missing); whether the file changed."""
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(str(exc)) from None
+    text = merged_settings(existing, mapping)
+    if text == existing:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -62,13 +63,13 @@ def _tokens(text: str) -> list[_Token]:
 
 @dataclass(frozen=True, slots=True)
 class _Indexed:
-    """A stored text's tokens, kept as flat lists: a 5 MB text has a million of them."""
+    """A stored text's tokens, kept compact: a 5 MB text has a million of them (about 25 MB indexed)."""
 
     normal: str
-    texts: list[str]
-    starts: list[int]  # in the normalised text
+    texts: list[str]  # one string object per distinct token
+    starts: array[int]  # in the normalised text
     folded: list[str]
-    where: dict[str, list[int]]  # folded word -> token indices
+    where: dict[str, array[int]]  # folded word -> token indices
 
     def token(self, index: int) -> _Token:
         start = self.starts[index]
@@ -79,18 +80,19 @@ def _is_word(token: str) -> bool:
     return token[0].isalnum() or token[0] == "_"
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _index(normal: str) -> _Indexed:
     """Tokens of a stored text and where each word occurs; built once per text (the string's hash is cached)."""
-    texts = _TOKEN.findall(normal)
-    starts = [m.start() for m in _TOKEN.finditer(normal)]
-    fold = {text: _fold(text) for text in set(texts)}  # a text has far fewer distinct tokens than tokens
+    distinct: dict[str, str] = {}
+    texts = [distinct.setdefault(text, text) for text in _TOKEN.findall(normal)]
+    starts = array("q", (m.start() for m in _TOKEN.finditer(normal)))
+    fold = {text: _fold(text) for text in distinct}
     folded = [fold[text] for text in texts]
-    where: dict[str, list[int]] = {}
-    words = {text for text in fold if _is_word(text)}
+    where: dict[str, array[int]] = {}
+    words = {text for text in distinct if _is_word(text)}
     for i, text in enumerate(texts):
         if text in words:
-            where.setdefault(folded[i], []).append(i)
+            where.setdefault(fold[text], array("q")).append(i)
     return _Indexed(normal=normal, texts=texts, starts=starts, folded=folded, where=where)
 
 

@@ -60,7 +60,7 @@ def test_the_shipped_settings_and_vscode_option_agree_with_the_readme(run_cli: R
     assert result.stdout.splitlines()[-1] == "wrote .vscode/settings.json (yaml.schemas)"
     assert json.loads((project / ".vscode" / "settings.json").read_text(encoding="utf-8")) == shipped
     again = run_cli("schema", "--out", "schemas", "--vscode")
-    assert again.stdout.splitlines()[-1] == ".vscode/settings.json: yaml.schemas unchanged"
+    assert again.stdout.splitlines()[-1] == ".vscode/settings.json: unchanged"
 
 
 def test_vscode_keeps_other_settings(run_cli: RunCli, project: Path) -> None:
@@ -87,6 +87,14 @@ def test_vscode_leaves_a_settings_file_with_comments_alone(run_cli: RunCli, proj
         "Expecting property name enclosed in double quotes at line 2; "
     )
     assert json.loads(pasted) == {"yaml.schemas": documented()}
+
+
+def test_vscode_reports_a_settings_file_it_cannot_read(run_cli: RunCli, project: Path) -> None:
+    (project / ".vscode" / "settings.json").mkdir(parents=True)
+    result = run_cli("schema", "--vscode")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot update .vscode/settings.json: [Errno 21] Is a directory")
+    assert "add this to it by hand:\n{" in result.stderr
 
 
 def test_the_mapping_follows_the_configured_data_folder(run_cli: RunCli, project: Path) -> None:
