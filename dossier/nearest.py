@@ -264,8 +264,11 @@ def _diff(steps: Sequence[tuple[int, int, int]], passage: Sequence[_Token], sour
             else:
                 parts.append(_render(old))
             continue
+        after = runs[index + 1][1][0].space if index + 1 < len(runs) else True
         spaced = {t.space for t in (old[:1] + new[:1])}
-        lead = " " if spaced == {True} else ""  # a space both sides share goes outside the marks
+        # A space both sides share goes outside the marks; so does the space before a word only one side has,
+        # when the text goes on after a space ("a {+x+} b"), but not before a mark ("a{+ x+}, b").
+        lead = " " if spaced == {True} and ((old and new) or after) else ""
         strip = 1 if lead else 0
         chunk = lead
         if old:

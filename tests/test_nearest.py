@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from dossier import nearest as nearest_module
 from dossier.errors import DETAIL_INDENT, DETAIL_WIDTH, Problem, format_github, format_json, format_text
 from dossier.nearest import ELLIPSIS, nearest, not_found
-from dossier.text import StoredText, normalise
+from dossier.text import StoredText
 
 TEXT = StoredText.of(ARTICLE)
 HEAD = f"passage not found in source '{SOURCE}'; closest passage ({{}}), [-in your passage-] {{{{+in the source+}}}}:"
@@ -74,7 +75,7 @@ def test_typographic_quotes_are_no_difference_and_show_as_the_source_has_them() 
         "«Se c’è un modo, lo faremo»{+,+} ha detto il leader"
     )
     assert diff("“Se c’è un modo per aiutare la Russia, lo faremo certamente” ha detto") == (
-        '"Se c\'è un modo per aiutare la Russia, lo faremo certamente {+come dovere fraterno+}"{+,+} ha detto'
+        '"Se c\'è un modo per aiutare la Russia, lo faremo certamente{+ come dovere fraterno+}"{+,+} ha detto'
     )
 
 
@@ -138,7 +139,7 @@ def test_nothing_close() -> None:
 
 def test_a_passage_longer_than_the_text() -> None:
     text = StoredText.of("Kim ha parlato.")
-    assert diff("Kim ha parlato a lungo con Putin.", text) == "Kim ha parlato [-a lungo con Putin-]."
+    assert diff("Kim ha parlato a lungo con Putin.", text) == "Kim ha parlato[- a lungo con Putin-]."
 
 
 def test_a_repeated_text_of_five_megabytes() -> None:
@@ -147,35 +148,46 @@ def test_a_repeated_text_of_five_megabytes() -> None:
     assert found is not None and found.diff == "ha detto Putin a [-Xi-]{+Kim+}."
 
 
-_SENTENCES = [s for s in normalise(ARTICLE).split(". ") if len(s.split()) >= 6]
+_WORDS = ARTICLE.split()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
-    sentence=st.sampled_from(_SENTENCES),
-    edits=st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["drop", "swap", "add", "case"])), max_size=2),
+    start=st.integers(0, len(_WORDS) - 3),
+    length=st.integers(2, 60),
+    edits=st.lists(
+        st.tuples(st.integers(0, 200), st.sampled_from(["drop", "swap", "add", "case", "comma", "stop"])),
+        min_size=1,
+        max_size=3,
+    ),
 )
-def test_the_marks_turn_the_passage_into_the_source(sentence: str, edits: list[tuple[int, str]]) -> None:
+def test_the_marks_turn_the_passage_into_the_source(start: int, length: int, edits: list[tuple[int, str]]) -> None:
     """Removing {+...+} and unwrapping [-...-] gives the passage; the other way round, the stretch of the source."""
-    words = sentence.split(" ")
+    words = _WORDS[start : start + length]
     for at, how in edits:
         i = at % len(words)
-        if how == "drop" and len(words) > 6:
+        if how == "drop" and len(words) > 2:
             del words[i]
         elif how == "swap":
             words[i] = "zzz"
         elif how == "add":
-            words.insert(i, "yyy")
-        else:
+            words.insert(i, ",")
+        elif how == "case":
             words[i] = words[i].upper()
+        elif how == "comma":
+            words[i] += ","
+        else:
+            words[i] += "."
     passage = " ".join(words)
-    found = nearest(TEXT, passage)
-    assert found is not None
-    assert ELLIPSIS not in found.diff or len(passage.split()) > 20
-    if ELLIPSIS not in found.diff:
-        typed, source = sides(found.diff)
-        assert typed == passage
-        assert source == " ".join(ARTICLE[found.start : found.end].split())
+    if TEXT.find(passage) is not None:
+        return
+    with mock.patch.object(nearest_module, "LONG", 10**9):  # every token shown: nothing shortened
+        found = nearest(TEXT, passage)
+    if found is None:
+        return  # fewer than half the words left: nothing close, by design
+    typed, source = sides(found.diff)
+    assert typed == passage
+    assert source == " ".join(ARTICLE[found.start : found.end].split())
 
 
 def test_long_runs_are_shortened_only_past_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
