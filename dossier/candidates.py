@@ -12,6 +12,7 @@ days ago", ...), or when no record cites it yet.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -21,12 +22,13 @@ from typing import Any
 
 import yaml
 
-from dossier.text import StoredText, covered, normalise, sentence_spans
+from dossier.text import StoredText, normalise, sentence_spans
 
 QUOTATION, NUMBER, DATE, UNCITED = "quotation", "number", "date", "uncited"
 MAX_CONTEXT_WORDS = 12  # of a prefix or suffix, at most
 MAX_CONTEXT_CHARS = 200  # the schema's limit for a prefix or a suffix
 MAX_PASSAGE = 2000  # the schema's limit for a passage: a longer sentence is offered in pieces
+MAX_REPEATS = 50  # a passage repeated more often is offered without prefix and suffix
 
 _QUOTATIONS = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
 
@@ -157,14 +159,34 @@ def _figures(sentence: str, lang: str | None) -> list[Reason]:
     return [reason for _, reason in sorted(found, key=lambda item: item[0])]
 
 
-def _groups(spans: Sequence[tuple[int, int]], quotations: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans, those a quotation runs across merged into one."""
+class _Spans:
+    """Sorted (start, end) spans, asked whether any overlaps a range in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for _, e in ordered:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # the spans starting before `end`
+        return i > 0 and self.reach[i - 1] > start
+
+
+def _groups(sentences: Sequence[tuple[int, int]], quotations: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans, those a quotation runs across merged into one (quotations are sorted and do not overlap)."""
+    starts = [s for s, _ in quotations]
     groups: list[list[int]] = []
-    for start, end in spans:
-        if groups and any(s < groups[-1][1] < e for s, e in quotations):
-            groups[-1][1] = end  # a quotation runs on past the end of the group: this sentence joins it
-        else:
-            groups.append([start, end])
+    for start, end in sentences:
+        if groups:
+            i = bisect.bisect_left(starts, groups[-1][1]) - 1  # the last quotation opened inside the group
+            if i >= 0 and quotations[i][1] > groups[-1][1]:
+                groups[-1][1] = end  # it runs on past the end of the group: this sentence joins it
+                continue
+        groups.append([start, end])
     return [(s, e) for s, e in groups]
 
 
@@ -185,6 +207,34 @@ def _pieces(original: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+_HEAD = 8  # characters of a passage looked up at every position of the text
+
+
+def _positions(normal: str, needles: Iterable[str]) -> dict[str, list[int]]:
+    """Every position of every needle in ``normal``: one pass over the text for all of them, not one per needle.
+
+    At each position, the text's next few characters pick the needles that start with them, grouped by length,
+    so that one slice and one set lookup test all the needles of a length at once.
+    """
+    found: dict[str, list[int]] = {}
+    heads: dict[str, dict[int, set[str]]] = {}
+    for needle in set(needles):
+        if len(needle) < _HEAD:
+            found[needle] = _occurrences(normal, needle)  # a short passage ("Sì."): searched on its own
+        else:
+            found[needle] = []
+            heads.setdefault(needle[:_HEAD], {}).setdefault(len(needle), set()).add(needle)
+    get = heads.get
+    for i in range(len(normal) - _HEAD + 1):
+        lengths = get(normal[i : i + _HEAD])
+        if lengths is not None:
+            for length, alike in lengths.items():
+                here = normal[i : i + length]
+                if here in alike:
+                    found[here].append(i)
+    return found
+
+
 def _occurrences(normal: str, needle: str) -> list[int]:
     found, at = [], normal.find(needle)
     while at != -1:
@@ -193,26 +243,31 @@ def _occurrences(normal: str, needle: str) -> list[int]:
     return found
 
 
-def _context(text: StoredText, start: int, end: int, needle: str) -> tuple[str | None, str | None, int]:
-    """A prefix and a suffix (whole words, as few as tell this occurrence from the others), and how many others
-    they leave: (None, None, 0) for a passage that occurs once."""
-    normal = text.normal
-    others = [at for at in _occurrences(normal, needle) if at != start]
+def _context(normal: str, at: int, needle: str, positions: Sequence[int]) -> tuple[str, str, int]:
+    """A prefix and a suffix (whole words, as few as tell the occurrence at ``at`` from the others) and how many
+    others they still fit; ('', '', 0) for a passage that occurs once."""
+    others = [p for p in positions if p != at]
     if not others:
-        return None, None, 0
-    before = normal[:start].rstrip().split(" ") if normal[:start].strip() else []
-    after = normal[end:].lstrip().split(" ") if normal[end:].strip() else []
-    prefix = suffix = ""
+        return "", "", 0
+    if len(others) > MAX_REPEATS:
+        return "", "", len(others)
+    window = MAX_CONTEXT_CHARS + 1
+    before = normal[max(0, at - window) : at].split()
+    after = normal[at + len(needle) : at + len(needle) + window].split()
+    if at > window:
+        before = before[1:]  # the first word may be cut
+    if at + len(needle) + window < len(normal):
+        after = after[:-1]
+    best = ("", "", len(others))
     for count in range(1, MAX_CONTEXT_WORDS + 1):
-        prefix = " ".join(before[-count:]) if before else ""
-        suffix = " ".join(after[:count]) if after else ""
+        prefix, suffix = " ".join(before[-count:]), " ".join(after[:count])
         if len(prefix) > MAX_CONTEXT_CHARS or len(suffix) > MAX_CONTEXT_CHARS:
             break
-        left = sum(_fits(normal, at, at + len(needle), prefix, suffix) for at in others)
+        left = sum(_fits(normal, p, p + len(needle), prefix, suffix) for p in others)
+        best = (prefix, suffix, left)
         if not left:
             break
-    prefix, suffix = _original(text, prefix, start, before=True), _original(text, suffix, end, before=False)
-    return prefix or None, suffix or None, left
+    return best
 
 
 def _fits(normal: str, start: int, end: int, prefix: str, suffix: str) -> bool:
@@ -222,16 +277,14 @@ def _fits(normal: str, start: int, end: int, prefix: str, suffix: str) -> bool:
     )
 
 
-def _original(text: StoredText, words: str, at: int, *, before: bool) -> str:
-    """The original characters (typographic quotes kept) of context words taken from the normalised text."""
-    if not words:
-        return ""
-    normal = text.normal
-    if before:
-        first = normal.rindex(words, 0, at)
-        return _one_line(text.original_text(first, first + len(words)))
-    first = normal.index(words, at)
-    return _one_line(text.original_text(first, first + len(words)))
+def _shown(text: StoredText, start: int, end: int) -> str:
+    """The original characters (typographic quotes kept) of a stretch of the normalised text, on one line."""
+    return _one_line(text.original_text(start, end)) if end > start else ""
+
+
+def _normal_index(text: StoredText, start: int) -> int:
+    """Where the character at ``start`` of the original is in the normalised text (it is not a space)."""
+    return bisect.bisect_left(range(len(text.normal)), start, key=lambda n: text.original_span(n, n + 1)[0])
 
 
 def candidates(text: StoredText, cited: Sequence[tuple[int, int]] = (), *, lang: str | None = None) -> list[Candidate]:
@@ -239,47 +292,49 @@ def candidates(text: StoredText, cited: Sequence[tuple[int, int]] = (), *, lang:
 
     ``lang`` ('it', 'en') chooses the words that name numbers and dates; any other value uses both languages'.
     """
-    original = text.original
+    original, normal = text.original, text.normal
     quotations = [m.span() for m in _QUOTATIONS.finditer(original)]
+    quotation_starts = [s for s, _ in quotations]
     sentences = sentence_spans(original)
-    uncited = {span for span, ok in zip(sentences, covered(sentences, list(cited)), strict=True) if not ok}
-    found: list[Candidate] = []
-    groups = [piece for s, e in _groups(sentences, quotations) for piece in _pieces(original, s, e)]
-    for start, end in groups:
-        words = original[start:end]
+    citing = _Spans(cited)
+    uncited = _Spans(span for span in sentences if not citing.overlaps(*span))
+    line_starts = [0, *(m.end() for m in re.finditer("\n", original))]
+    offered: list[tuple[int, int, list[Reason]]] = []
+    for start, end in (piece for s, e in _groups(sentences, quotations) for piece in _pieces(original, s, e)):
+        first = bisect.bisect_left(quotation_starts, start)
         reasons = [
-            Reason(kind=QUOTATION, text=_one_line(original[s:e])) for s, e in quotations if start <= s and e <= end
+            Reason(kind=QUOTATION, text=_one_line(original[s:e]))
+            for s, e in quotations[first : bisect.bisect_left(quotation_starts, end)]
+            if e <= end
         ]
-        reasons += _figures(words, lang)
-        if any(s < end and e > start for s, e in uncited):
+        reasons += _figures(original[start:end], lang)
+        if uncited.overlaps(start, end):
             reasons.append(Reason(kind=UNCITED))
-        if not reasons:
-            continue
-        needle = normalise(words)
-        at = _normal_index(text, start, needle)
-        prefix, suffix, alike = _context(text, at, at + len(needle), needle)
+        if reasons:
+            offered.append((start, end, reasons))
+    at = {start: _normal_index(text, start) for start, _, _ in offered}
+    needles = {start: normalise(original[start:end]) for start, end, _ in offered}
+    positions = _positions(normal, needles.values())
+    found: list[Candidate] = []
+    for start, end, reasons in offered:
+        needle, here = needles[start], at[start]
+        prefix, suffix, alike = _context(normal, here, needle, positions[needle])
+        before = here - (normal[here - 1 : here] == " ")  # where the prefix ends: before the space, if one
+        after = here + len(needle) + (normal[here + len(needle) : here + len(needle) + 1] == " ")
         found.append(
             Candidate(
                 start=start,
                 end=end,
-                line=original.count("\n", 0, start) + 1,
-                passage=_one_line(words),
-                prefix=prefix,
-                suffix=suffix,
+                line=bisect.bisect_right(line_starts, start),
+                passage=_one_line(original[start:end]),
+                prefix=_shown(text, before - len(prefix), before) or None,
+                suffix=_shown(text, after, after + len(suffix)) or None,
                 reasons=tuple(reasons),
-                cited=any(s < end and e > start for s, e in cited),
+                cited=citing.overlaps(start, end),
                 alike=alike,
             )
         )
     return found
-
-
-def _normal_index(text: StoredText, start: int, needle: str) -> int:
-    """Where the passage starting at ``start`` of the original is in the normalised text."""
-    for at in _occurrences(text.normal, needle):
-        if text.original_span(at, at + len(needle))[0] == start:
-            return at
-    raise AssertionError("a sentence of the text is always found in its normalised form")  # pragma: no cover
 
 
 # Output ---------------------------------------------------------------------------------------------------------

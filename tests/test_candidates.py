@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from conftest import BUNDLED, SOURCE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dossier import loader, schema
 from dossier.candidates import (
@@ -22,6 +24,7 @@ from dossier.candidates import (
     UNCITED,
     Candidate,
     Reason,
+    _positions,
     candidates,
     to_yaml,
     yaml_scalar,
@@ -219,6 +222,16 @@ def test_repeats_that_no_context_tells_apart_are_said_so() -> None:
     found = candidates(text)
     assert len(found) == 40 and all(c.alike > 0 for c in found)
     assert to_yaml("s", found).count("other occurrences have the same words around them: cite a longer passage") > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="ab .", max_size=60),
+    needles=st.lists(st.text(alphabet="ab .", min_size=1, max_size=12), max_size=6),
+)
+def test_one_pass_finds_every_occurrence_of_every_passage(text: str, needles: list[str]) -> None:
+    expected = {n: [i for i in range(len(text)) if text.startswith(n, i)] for n in needles}
+    assert _positions(text, needles) == expected
 
 
 # YAML that the strict loader reads back as it was ---------------------------------------------------------------
