@@ -342,3 +342,11 @@ def test_the_readme_example_is_in_the_golden_output() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     (example,) = re.findall(r"```yaml\n(# line \d+:.*?)```", readme, flags=re.S)
     assert example in (GOLDEN / "candidates.yml").read_text(encoding="utf-8")
+
+
+def test_prefix_and_suffix_stay_within_the_schema_limit() -> None:
+    long_word = "x" * 250
+    text = StoredText.of(f"{long_word} Kim è qui. {long_word} Kim è qui. {long_word}")
+    found = [c for c in candidates(text) if c.passage == "Kim è qui."]
+    assert len(found) == 2
+    assert all(c.prefix is None and c.suffix is None and c.alike == 1 for c in found)
