@@ -346,7 +346,7 @@ def test_the_readme_example_is_in_the_golden_output() -> None:
 
 def test_prefix_and_suffix_stay_within_the_schema_limit() -> None:
     long_word = "x" * 250
-    text = StoredText.of(f"{long_word} Kim è qui. {long_word} Kim è qui. {long_word}")
+    text = StoredText.of(f"{long_word}\nKim è qui.\n{long_word}\nKim è qui.\n{long_word}\n")
     found = [c for c in candidates(text) if c.passage == "Kim è qui."]
     assert len(found) == 2
     assert all(c.prefix is None and c.suffix is None and c.alike == 1 for c in found)
