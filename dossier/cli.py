@@ -1,4 +1,4 @@
-"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report source coverage."""
+"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report coverage, propose passages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import click
 
+from dossier import candidates, editor, model
 from dossier.coverage import Coverage, coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.kinds import DEFAULT
@@ -126,16 +127,33 @@ def _coverage(validated: Validated) -> list[tuple[tuple[str, str], Coverage]]:
     show_default=True,
     help="Folder to write one JSON Schema per kind into.",
 )
-def schema_command(out: Path) -> None:
+@click.option(
+    "--vscode",
+    is_flag=True,
+    help="Also map the schemas to the data folders in .vscode/settings.json (yaml.schemas), beside mkdocs.yml.",
+)
+def schema_command(out: Path, vscode: bool) -> None:
     """Write a JSON Schema per record kind, for completion and inline errors in editors."""
     out.mkdir(parents=True, exist_ok=True)
     for kind in DEFAULT:
         document = kind.model.model_json_schema()
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["title"] = f"Dossier {kind.name} (data/{kind.folder}/*.yml)"
-        target = out / f"{kind.name}.schema.json"
+        target = out / editor.schema_file(kind.name)
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         click.echo(f"wrote {display_path(target)}")
+    if vscode:
+        project = _project(None, None)
+        kinds = [(kind.folder, kind.name) for kind in DEFAULT]
+        mapping = editor.yaml_schemas(kinds, out, project.data_dir, project.root)
+        target = project.root / ".vscode" / "settings.json"
+        try:
+            changed = editor.update_settings(target, mapping)
+        except editor.SettingsError as exc:
+            click.echo(f"error: cannot update {display_path(target)}: {exc}; add this to it by hand:", err=True)
+            click.echo(editor.snippet(mapping), err=True)
+            sys.exit(EXIT_INVALID)
+        click.echo(f"wrote {display_path(target)} (yaml.schemas)" if changed else f"{display_path(target)}: unchanged")
 
 
 @main.command()
@@ -204,6 +222,36 @@ def coverage_command(data: Path | None, config_file: Path | None, record: str | 
         for start, end in report.uncited_spans():
             line = text.count("\n", 0, start) + 1
             click.echo(f"  line {line}: {text[start:end]}")
+
+
+@main.command("candidates")
+@data_option
+@config_option
+@click.argument("source", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="'text' prints YAML citations to paste, each after a comment saying why; 'json' a list for tools.",
+)
+def candidates_command(data: Path | None, config_file: Path | None, source: str, fmt: str) -> None:
+    """Propose the passages of a source worth a record: quotations, numbers and dates, uncited sentences."""
+    project = _project(data, config_file)
+    dossier = _load_or_exit(project)
+    holders = {r.id: r for kind in dossier.registry.cited() for r in dossier.records[kind.name]}
+    if source not in holders:
+        names = " or ".join(k.name for k in dossier.registry.cited())
+        raise click.BadParameter(f"no {names} '{source}'{did_you_mean(source, holders)}", param_hint="ID")
+    record = holders[source]
+    text = model.stored_text(record)
+    if text is None:
+        click.echo(f"error: source '{source}' has no stored text (text_file): there is nothing to read", err=True)
+        sys.exit(EXIT_INVALID)
+    cited = [c.span for _, c in dossier.citations_of.get((record.record_kind, source), ()) if c.span is not None]
+    found = candidates.candidates(text, cited, lang=record.lang)
+    click.echo(candidates.to_json(source, found) if fmt == "json" else candidates.to_yaml(source, found).rstrip("\n"))
 
 
 __all__ = ["main"]

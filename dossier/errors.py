@@ -10,10 +10,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+DETAIL_INDENT = "    "
+DETAIL_WIDTH = 100  # characters of a detail line, indentation included
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, order=True)
@@ -28,8 +31,21 @@ class Problem:
     field: str = ""  # dotted path inside the record, e.g. 'sources[0].passage'
     message: str
     code: str = "invalid"  # a stable short name for the kind of problem, for tools and tests
+    detail: str = ""  # more lines, printed indented under the problem (a word diff, ...); '' when none
 
     def __str__(self) -> str:
+        """The problem on one line, then its detail (if any) on indented lines, wrapped to the width of a terminal."""
+        if not self.detail:
+            return self.head()
+        lines = [self.head()]
+        for line in self.detail.splitlines():
+            width = DETAIL_WIDTH - len(DETAIL_INDENT)
+            wrapped = textwrap.wrap(_safe(line), width=width, break_long_words=False, break_on_hyphens=False)
+            lines.extend(DETAIL_INDENT + part for part in wrapped or [""])
+        return "\n".join(lines)
+
+    def head(self) -> str:
+        """``path:line:column: kind 'id': field: message``, on one line."""
         where = self.path
         if self.line:
             where += f":{self.line}"
@@ -42,7 +58,12 @@ class Problem:
             parts.append(self.field)
         parts.append(self.message)
         # One problem per line, and nothing from a file name or a value can drive the terminal.
-        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), ": ".join(parts))
+        return _safe(": ".join(parts))
+
+
+def _safe(text: str) -> str:
+    """Control characters (line breaks included) escaped, so that no value can drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class DossierError(Exception):
@@ -61,7 +82,7 @@ class DossierError(Exception):
 
 
 def format_text(problems: Sequence[Problem]) -> str:
-    """One problem per line, then a count."""
+    """One problem per line (its detail, if any, on indented lines after it), then a count."""
     lines = [str(p) for p in problems]
     count = len(problems)
     lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
@@ -92,7 +113,8 @@ def format_github(problems: Sequence[Problem]) -> str:
         props.append(f"title={_escape_github('dossier ' + p.code, prop=True)}")
         label = f"{p.kind} '{p.id}': " if p.kind else ""
         field = f"{p.field}: " if p.field else ""
-        lines.append(f"::error {','.join(props)}::{_escape_github(label + field + p.message)}")
+        detail = f"\n{p.detail}" if p.detail else ""
+        lines.append(f"::error {','.join(props)}::{_escape_github(label + field + p.message + detail)}")
     return "\n".join(lines)
 
 

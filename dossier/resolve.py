@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dossier import loader, model
+from dossier import loader, model, nearest
 from dossier.errors import DossierError, Problem, did_you_mean
 from dossier.kinds import DEFAULT
 from dossier.registry import Field, Kind, Registry, checked, link_paths, plan
@@ -248,13 +248,15 @@ def _located(found: Found, doc: loader.Document | None) -> loader.Document:
         return loader.Document(found.shown, {}, {}, {})
 
 
-def _report(outcome: Outcome, doc: loader.Document, loc: Loc, message: str, code: str, *, key: bool = False) -> None:
+def _report(
+    outcome: Outcome, doc: loader.Document, loc: Loc, message: str, code: str, *, key: bool = False, detail: str = ""
+) -> None:
     line, column = doc.position(loc, key=key)
     found = outcome.found
     outcome.problems.append(
         Problem(
             path=found.shown, line=line, column=column, kind=found.kind, id=found.id, field=_field_name(loc),
-            message=message, code=code,
+            message=message, code=code, detail=detail,
         )
     )  # fmt: skip
 
@@ -272,12 +274,12 @@ def process(found: Found, context: Context) -> Outcome:
             context.cache[key] = outcome.data
     if data is None:
         return outcome
-    checks: list[tuple[Loc, str, str]] = []
+    checks: list[tuple[Loc, str, str, str]] = []
     _check(context.registry[found.kind].model, data, (), context, outcome, checks)
     if checks:
         doc = _located(found, doc)  # positions are read only when there is something to report
-        for loc, message, code in checks:
-            _report(outcome, doc, loc, message, code)
+        for loc, message, code, detail in checks:
+            _report(outcome, doc, loc, message, code, detail=detail)
     return outcome
 
 
@@ -291,7 +293,7 @@ def _items(part: Field, value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
 
 
 def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
-           checks: list[tuple[Loc, str, str]]) -> None:  # fmt: skip
+           checks: list[tuple[Loc, str, str, str]]) -> None:  # fmt: skip
     """References and passages in ``data`` (a record or a part of one, valid or the fields that passed)."""
     for part in checked(model_type):
         value = data.get(part.name)
@@ -301,7 +303,7 @@ def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context:
             if part.link is not None and isinstance(item, str):
                 problem = _check_link(item, part.link.kinds, context)
                 if problem:
-                    checks.append((here, problem, "unknown-reference"))
+                    checks.append((here, problem, "unknown-reference", ""))
             elif part.model is not None and isinstance(item, dict):
                 _check(part.model, item, here, context, outcome, checks)
                 if part.cites:
@@ -324,7 +326,7 @@ def _check_link(target: str, kinds: tuple[str, ...], context: Context) -> str | 
 
 
 def _check_passage(citation: type[Strict], item: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
-                   checks: list[tuple[Loc, str, str]]) -> None:  # fmt: skip
+                   checks: list[tuple[Loc, str, str, str]]) -> None:  # fmt: skip
     source_field = next(f for f in plan(citation) if f.link is not None)
     assert source_field.link is not None
     cited, passage = item.get(source_field.name), item.get("passage")
@@ -338,12 +340,12 @@ def _check_passage(citation: type[Strict], item: Mapping[str, Any], loc: Loc, co
     if span is not None:
         outcome.spans[(cited, passage, prefix, suffix)] = span
         return
+    detail = ""
     if text.find(passage) is not None:
         message = "the passage occurs in the source, but not between the given prefix and suffix"
     else:
-        closest = text.closest(passage)
-        message = f"passage not found in source '{cited}'; closest sentence: \"{closest}\""
-    checks.append(((*loc, "passage"), message, "passage-not-found"))
+        message, detail = nearest.not_found(text, passage, cited)
+    checks.append(((*loc, "passage"), message, "passage-not-found", detail))
 
 
 def _read_text(found: Found, data: Data, context: Context, outcome: Outcome) -> StoredText | None:

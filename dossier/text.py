@@ -21,7 +21,8 @@ _QUOTE_PAIRS = (
 )
 _SPACE = re.compile(r"\s+")
 _LONG_SPACE = re.compile(r"\s{2,}")
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”»']?|\n|$)")
+# A sentence ends at . ! ? (with a closing quote) or a line end; a point between digits (3.000, 2.5) ends none.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*(?:[.!?]+[\"”»']?|\n|$)")
 
 
 _QUOTE_CHARS = re.compile("[“”„«»‘’‚′]")
@@ -74,6 +75,15 @@ class StoredText:
         """Where the character at ``index`` of :attr:`normal` is in :attr:`original`."""
         collapsed = index + self.lead
         return collapsed + self.run_extra[bisect.bisect_left(self.run_starts, collapsed)]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where the non-empty stretch [start, end) of :attr:`normal` is in :attr:`original`."""
+        return self._original_index(start), self._original_index(end - 1) + 1
+
+    def original_text(self, start: int, end: int) -> str:
+        """The original text of the stretch [start, end) of :attr:`normal`."""
+        first, last = self.original_span(start, end)
+        return self.original[first:last]
 
     def find(self, passage: str, prefix: str | None = None, suffix: str | None = None) -> tuple[int, int] | None:
         """The (start, end) of ``passage`` in the original text, honouring prefix and suffix; None if absent."""

@@ -118,6 +118,7 @@ def test_check_json(run_cli: RunCli, make_data: MakeData) -> None:
         "message": "'persn' is not allowed (did you mean 'person'?); expected one of: person, organization, "
         "country, group",
         "code": "choice",
+        "detail": "",
     }
     assert [f"{p['path']}:{p['line']}:{p['column']}" for p in found] == [line.split(": ")[0] for line in BROKEN_LINES]
 

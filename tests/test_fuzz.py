@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier import loader, resolve
-from dossier.errors import DossierError
+from dossier.errors import DETAIL_INDENT, DossierError
 
 # 9,400 examples in all at CI size; DOSSIER_FUZZ_SCALE=10 runs ten times as many (see dev/security.md).
 SCALE = int(os.environ.get("DOSSIER_FUZZ_SCALE", "1"))
@@ -142,7 +142,9 @@ def test_load_mutated_data(data_copy: Path, case: tuple[str, bytes]) -> None:
         assert exc.problems
         for problem in exc.problems:
             assert problem.message
-            assert "\n" not in str(problem) or problem.code == "yaml-syntax"
+            assert "\n" not in problem.head() or problem.code == "yaml-syntax"
+            head, *detail = str(problem).split("\n" + DETAIL_INDENT)
+            assert head == problem.head() and all(line and "\n" not in line for line in detail)
     finally:
         target.write_bytes(ORIGINAL[name])
 

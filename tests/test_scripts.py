@@ -138,3 +138,11 @@ def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert figures["events"] == 200
     assert len(figures["preview_samples_s"]) == 1
     assert all(figures[k] > 0 for k in ("check_s", "generation_s", "build_s", "baseline_s", "preview_s"))
+
+
+def test_bench_passages_reports_each_passage() -> None:
+    result = run([sys.executable, str(SCRIPTS / "bench_passages.py"), "--mb", "0.05", "--runs", "1"], ROOT)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and " ms |" in line]
+    assert len(rows) == 8  # the index and three passages, on two texts
+    assert "MB held" in result.stdout
