@@ -13,13 +13,14 @@ from typing import NoReturn
 
 import click
 
-from dossier import candidates, editor, model
+from dossier import candidates, editor, model, scaffold
 from dossier.coverage import Coverage, coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.kinds import DEFAULT
 from dossier.model import Dossier
 from dossier.project import Project, ProjectError, load_project
-from dossier.resolve import Validated, display_path, load, validate
+from dossier.resolve import Validated, display_path, load, stored_text_of, validate
+from dossier.schema import ID_RE
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -252,6 +253,85 @@ def candidates_command(data: Path | None, config_file: Path | None, source: str,
     cited = [c.span for _, c in dossier.citations_of.get((record.record_kind, source), ()) if c.span is not None]
     found = candidates.candidates(text, cited, lang=record.lang)
     click.echo(candidates.to_json(source, found) if fmt == "json" else candidates.to_yaml(source, found).rstrip("\n"))
+
+
+@main.command("new")
+@data_option
+@config_option
+@click.argument("kind")
+@click.argument("record_id", metavar="ID")
+@click.option("--source", "source_id", metavar="ID", help="A source to cite: its stored text must hold --passage.")
+@click.option("--passage", help="The exact words of the source that support the fact.")
+def new_command(
+    data: Path | None, config_file: Path | None, kind: str, record_id: str, source_id: str | None, passage: str | None
+) -> None:
+    """Start a record of KIND (actor, event, ...) named ID: every required field, the optional ones as comments."""
+    project = _project(data, config_file)
+    declared = DEFAULT.by_name.get(kind) or DEFAULT.by_folder.get(kind)
+    if declared is None:
+        names = [k.name for k in DEFAULT]
+        raise click.BadParameter(
+            f"no kind '{kind}'{did_you_mean(kind, names)}; kinds: {', '.join(names)}", param_hint="KIND"
+        )
+    if not ID_RE.match(record_id) or len(record_id) > 80:
+        raise click.BadParameter(
+            f"'{record_id}' is not a valid id: use lowercase letters a-z, digits and single hyphens, at most 80 "
+            "characters (the id is the file name)",
+            param_hint="ID",
+        )
+    if record_id in declared.reserved_ids:
+        raise click.BadParameter(
+            f"'{record_id}' is reserved for the page listing every {declared.name}", param_hint="ID"
+        )
+    folder = project.data_dir / declared.folder
+    target = folder / f"{record_id}.yml"
+    for existing in (target, folder / f"{record_id}.yaml"):
+        if existing.exists():
+            click.echo(
+                f"error: {display_path(existing)} exists already: choose another id (nothing was written)", err=True
+            )
+            sys.exit(EXIT_INVALID)
+    if (source_id is None) != (passage is None):
+        raise click.UsageError("--source and --passage go together")
+    cite = None
+    if source_id is not None and passage is not None:
+        cite = _cite(project, source_id, passage)
+    try:
+        scaffold.write_new(target, scaffold.starting_record(declared, record_id, display_path(target), cite))
+    except FileExistsError:  # written by someone else in between
+        click.echo(f"error: {display_path(target)} exists already: choose another id (nothing was written)", err=True)
+        sys.exit(EXIT_INVALID)
+    except OSError as exc:
+        click.echo(f"error: cannot write {display_path(target)}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"wrote {display_path(target)}")
+
+
+def _cite(project: Project, source_id: str, passage: str) -> scaffold.Cite:
+    """A verified citation of ``passage`` in the source ``source_id``, or exit with why not."""
+    try:
+        _, text = stored_text_of(project.data_dir, source_id)
+    except KeyError:
+        folders = [project.data_dir / k.folder for k in DEFAULT.cited()]
+        known = sorted(p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.y*ml"))
+        raise click.BadParameter(
+            f"no source '{source_id}'{did_you_mean(source_id, known)}", param_hint="--source"
+        ) from None
+    except DossierError as exc:
+        click.echo(format_text(exc.problems), err=True)
+        sys.exit(EXIT_INVALID)
+    if text is None:
+        click.echo(
+            f"error: source '{source_id}' has no stored text (text_file): the passage cannot be verified", err=True
+        )
+        sys.exit(EXIT_INVALID)
+    try:
+        return scaffold.verified(text, source_id, passage)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        if exc.detail:
+            click.echo("\n".join("    " + line for line in exc.detail.splitlines()), err=True)
+        sys.exit(EXIT_INVALID)
 
 
 __all__ = ["main"]

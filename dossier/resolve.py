@@ -583,6 +583,27 @@ def validate(
     return Validated(registry=registry, data=data, texts=texts, spans=spans)
 
 
+def stored_text_of(
+    data_dir: Path | str, record_id: str, *, base: Path | None = None, registry: Registry = DEFAULT
+) -> tuple[Found, StoredText | None]:
+    """One record holding a stored text (a source), read alone: where it is and its text (None when it keeps none).
+    Raises :class:`DossierError` with its problems, or ``KeyError`` when no such record exists."""
+    discovery = _Discovery(Path(data_dir), base, registry)
+    for kind in registry.cited():
+        for suffix in ("yml", "yaml"):
+            path = Path(data_dir) / kind.folder / f"{record_id}.{suffix}"
+            if path.is_file():
+                found = Found(kind.name, record_id, path, discovery.show(path))
+                context = Context(registry=registry, ids={k.name: frozenset() for k in registry}, texts={})
+                outcome = Outcome(found)
+                _doc, data = _parse(found, context, outcome)
+                text = _read_text(found, data, context, outcome) if data is not None and not outcome.problems else None
+                if outcome.problems:
+                    raise DossierError(outcome.problems)
+                return found, text
+    raise KeyError(record_id)
+
+
 def load(
     data_dir: Path | str,
     *,
