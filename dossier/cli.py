@@ -184,7 +184,11 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
         raise click.UsageError("--out must not be the docs folder or contain it")
     try:
         renderer = Renderer(
-            dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size
+            dossier,
+            lang=project.lang,
+            templates_dir=project.templates_dir,
+            page_size=project.page_size,
+            directory_urls=project.directory_urls,
         )
         files = output.tree(renderer, docs_dir)
         changed = output.write(out, files)

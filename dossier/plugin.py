@@ -89,7 +89,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             templates = Path(self.config.templates) if self.config.templates else None
             renderer = Renderer(
                 dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size,
-                memo=preview.memo if preview else None,
+                memo=preview.memo if preview else None, directory_urls=config.use_directory_urls,
             )  # fmt: skip
             self.build.pages = renderer.pages()
             self.build.renderer = renderer

@@ -161,9 +161,13 @@ def _companions(model: type[Strict]) -> tuple[str, ...]:
 
 @functools.cache
 def checked(model: type[Strict]) -> tuple[Field, ...]:
-    """The fields of ``model`` that hold references or citations, themselves or in their parts: what the
-    reference and passage checks walk."""
-    return tuple(f for f in plan(model) if f.link is not None or f.cites or (f.model is not None and checked(f.model)))
+    """The fields of ``model`` that hold references, citations or Markdown (which may link records), themselves
+    or in their parts: what the reference and passage checks walk."""
+    return tuple(
+        f
+        for f in plan(model)
+        if f.link is not None or f.cites or f.format == "markdown" or (f.model is not None and checked(f.model))
+    )
 
 
 @functools.cache

@@ -23,7 +23,7 @@ import jinja2.bccache
 import jinja2.meta
 import yaml
 
-from dossier import markup, model
+from dossier import links, markup, model
 from dossier.coverage import Coverage, coverage_of
 from dossier.i18n import Words
 from dossier.registry import PAGE_SIZE, Kind, Registry, plan
@@ -277,8 +277,16 @@ def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -
         extensions=["jinja2.ext.i18n"],
         **JINJA_OPTIONS,
     )
-    env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url)
+    env.filters.update(md=markup.md, html=markup.html, rich=_rich, md_url=markup.md_url)
     return env
+
+
+@jinja2.pass_context
+def _rich(context: jinja2.runtime.Context, text: str) -> str:
+    """:func:`markup.rich`, with the links to records (``claim:an-id``) made links to where the page shows them."""
+    kinds = context["dossier"].registry.by_name
+    url = context["url"]
+    return markup.rich(links.rewrite(text, kinds, lambda kind, record_id: url((kind, record_id))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,8 +334,10 @@ class Renderer:
         templates_dir: Path | None = None,
         page_size: int = PAGE_SIZE,
         memo: Memo | None = None,
+        directory_urls: bool = True,
     ) -> None:
         self.dossier = dossier
+        self.directory_urls = directory_urls  # how the engine turns pages into URLs (MkDocs' use_directory_urls)
         self.registry = dossier.registry
         self.lang = lang or dossier.lang
         self.words = Words(self.lang)
@@ -435,9 +445,13 @@ class Renderer:
         def links(record: model.Record | model.Handle) -> model.Links:
             return ask(self._links, record.record_kind, record.id)
 
+        def url(target: Any) -> str:
+            """The final URL of a record, relative to the page: for links in HTML, which no engine rewrites."""
+            return ask(self._url, target if isinstance(target, tuple) else (target.record_kind, target.id))
+
         try:
             body = self.env.get_template(template).render(
-                page_uri=uri, href=href, cite_href=cite_href, links=links, **context
+                page_uri=uri, href=href, cite_href=cite_href, links=links, url=url, **context
             )
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc)
@@ -465,6 +479,13 @@ class Renderer:
         fragment = anchor or fragment
         relative = _relative(path, posixpath.dirname(uri))
         return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
+
+    def _url(self, uri: str, target: tuple[str, str]) -> str:
+        path, _, fragment = self.site.uri_at(*target).partition("#")
+        here, there = _page_url(uri, self.directory_urls), _page_url(path, self.directory_urls)
+        folder = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
+        relative = "" if there == here else _relative(there, folder) or "./"
+        return relative + (f"#{fragment}" if fragment else "")
 
     def _cite_href(self, uri: str, kind: str, record_id: str, span: tuple[int, int] | None) -> str:
         return self._href(uri, (kind, record_id), self.site.anchor_at(kind, record_id, span))
@@ -600,6 +621,17 @@ def _relative(path: str, start: str) -> str:
     while common < min(len(target) - 1, len(here)) and target[common] == here[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + target[common:])
+
+
+def _page_url(src_uri: str, directory_urls: bool) -> str:
+    """The URL path a page gets, as MkDocs gives it: ``actors/x.md`` is ``actors/x/`` (or ``actors/x.html``),
+    ``claims/index.md`` is ``claims/``."""
+    stem = src_uri.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
 
 
 def _check_uri(uri: str) -> None:

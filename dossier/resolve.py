@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dossier import loader, model, nearest
+from dossier import links, loader, model, nearest
 from dossier.errors import DossierError, Problem, did_you_mean
 from dossier.kinds import DEFAULT
 from dossier.registry import Field, Kind, Registry, checked, link_paths, plan
@@ -304,6 +304,8 @@ def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context:
                 problem = _check_link(item, part.link.kinds, context)
                 if problem:
                     checks.append((here, problem, "unknown-reference", ""))
+            elif part.format == "markdown" and isinstance(item, str):
+                checks.extend((here, message, code, "") for message, code in _check_markdown(item, context))
             elif part.model is not None and isinstance(item, dict):
                 _check(part.model, item, here, context, outcome, checks)
                 if part.cites:
@@ -323,6 +325,23 @@ def _check_link(target: str, kinds: tuple[str, ...], context: Context) -> str | 
         return f"'{target}' is {_a(others[0])}, expected {expected}"
     candidates = [i for k in kinds for i in context.ids[k]]
     return f"unknown {' or '.join(kinds)} '{target}'{did_you_mean(target, candidates)}"
+
+
+def _check_markdown(text: str, context: Context) -> Iterator[tuple[str, str]]:
+    """(message, code) for each link of a Markdown field to a record that does not exist, or into the site."""
+    kinds = context.registry.by_name
+    for target in links.targets(text):
+        found = links.record(target.text, kinds)
+        if found is not None:
+            problem = _check_link(found[1], (found[0],), context)
+            if problem:
+                yield f"link ({target.text}): {problem}", "unknown-reference"
+        elif links.into_site(target.text):
+            yield (
+                f"link ({target.text}) points into the site by its path, which changes as the dossier grows: link "
+                f"a record by its kind and id instead, as [testo](claim:an-id) (kinds: {', '.join(kinds)})",
+                "site-link",
+            )
 
 
 def _check_passage(citation: type[Strict], item: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
