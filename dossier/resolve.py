@@ -283,30 +283,33 @@ def process(found: Found, context: Context) -> Outcome:
     return outcome
 
 
-def _items(part: Field, value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
-    if part.many:
-        if isinstance(value, list | tuple):
-            for index, item in enumerate(value):
-                yield (*loc, part.name, index), item
-    else:
-        yield (*loc, part.name), value
-
-
 def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
            checks: list[tuple[Loc, str, str, str]]) -> None:  # fmt: skip
-    """References and passages in ``data`` (a record or a part of one, valid or the fields that passed)."""
+    """References and passages in ``data`` (a record or a part of one, valid or the fields that passed). Runs for
+    every record of every load: the location of an item is made only when there is a problem to report there."""
+    ids = context.ids
     for part in checked(model_type):
         value = data.get(part.name)
         if value is None:
             continue
-        for here, item in _items(part, value, loc):
-            if part.link is not None and isinstance(item, str):
-                problem = _check_link(item, part.link.kinds, context)
-                if problem:
-                    checks.append((here, problem, "unknown-reference", ""))
-            elif part.format == "markdown" and isinstance(item, str):
-                checks.extend((here, message, code, "") for message, code in _check_markdown(item, context))
-            elif part.model is not None and isinstance(item, dict):
+        if part.many:
+            if not isinstance(value, list | tuple):
+                continue
+            items: Iterable[tuple[int | None, Any]] = enumerate(value)
+        else:
+            items = ((None, value),)
+        link = part.link
+        for index, item in items:
+            here = (*loc, part.name) if index is None else (*loc, part.name, index)
+            if link is not None:
+                if type(item) is str and not (len(link.kinds) == 1 and item in ids[link.kinds[0]]):
+                    problem = _check_link(item, link.kinds, context)
+                    if problem:
+                        checks.append((here, problem, "unknown-reference", ""))
+            elif part.format == "markdown":
+                if type(item) is str and ("](" in item or "]:" in item):
+                    checks.extend((here, message, code, "") for message, code in _check_markdown(item, context))
+            elif part.model is not None and type(item) is dict:
                 _check(part.model, item, here, context, outcome, checks)
                 if part.cites:
                     _check_passage(part.model, item, here, context, outcome, checks)
