@@ -35,6 +35,7 @@ from mkdocs.utils.templates import TemplateContext
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from dossier import search
 from dossier.errors import DossierError
 from dossier.model import Dossier
 from dossier.render import ASSETS, OVERVIEW_MARKER, PAGE_SIZE, Memo, Renderer, RenderError
@@ -133,6 +134,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         root = self._root(config)
         theme_lang = config.theme.get("language") if config.theme else None
         lang = self.config.lang or theme_lang or "it"
+        search.configure(config, lang)  # the search box's strings; stops indexing the previous preview build
         try:
             dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache, previous=previous)
         except DossierError as exc:
@@ -323,6 +325,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search.after_build(config, serving=_Serving.active)  # the search index (in the background under serve)
         if _Serving.active and not _Serving.settled:
             # The first build's configuration and pages live as long as `mkdocs serve` (it keeps that
             # configuration): out of the collector's sight, so that each rebuild's collection walks only what
@@ -342,6 +345,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         gc.enable()
 
     def on_shutdown(self) -> None:
+        search.shutdown()
         logging.getLogger("mkdocs").removeHandler(_Serving.warnings)
         for observer in _Serving.observers:
             observer.stop()

@@ -37,9 +37,16 @@ SOURCES = "sources/index.md"
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
 PAGE_SIZE = 200  # records on one list page, by default
-ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
+ASSETS = (
+    "assets/dossier/dossier.css", "assets/dossier/dossier.js", "assets/dossier/search.css", "assets/dossier/search.js",
+)  # fmt: skip
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
+# What the records of a page are, for the site search's filter by kind (front matter `search: {kind: ...}`).
+SEARCH_KINDS = {
+    "timeline.md.j2": "event", "actor.md.j2": "actor", "quotes.md.j2": "quote", "claims.md.j2": "claim",
+    "source.md.j2": "source",
+}  # fmt: skip
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 ACTOR_KIND_ORDER = ("person", "organization", "country", "group")
 
@@ -366,6 +373,8 @@ class Renderer:
         return record.title
 
     def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
+        if template in SEARCH_KINDS:
+            meta = {**meta, "search": {"kind": SEARCH_KINDS[template]}}
         memo = self.memo
         if memo is not None:
             made = memo.previous.get(uri)

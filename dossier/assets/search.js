@@ -1,0 +1,300 @@
+/* The header's search box (theme/partials/dossier-search.html) over the Pagefind index that dossier/search.py
+ * writes into the site's pagefind/ folder. Material's markup and look, Material's keyboard shortcuts (f, s or /
+ * to search, arrows to move through the results, Enter to open the first, Escape to close).
+ *
+ * Nothing is fetched before the reader starts a search. Then: the index's state (pagefind/dossier-search.json),
+ * Pagefind's script and WebAssembly, the chunks of the index holding the words typed, the fragments of the
+ * results shown. Text in another language than the site's (a quote's English original, an English source) is
+ * indexed in a bundle of its own (pagefind/en/), loaded as a second Pagefind: a Pagefind stems a query with the
+ * WebAssembly of one language, so each language needs its own.
+ *
+ * A page of a list (the timeline, quotes, claims) is one Pagefind page whose headings are its records: each
+ * result shows the record whose heading the best match is under, and links to it; the other matching records of
+ * that page are under "n more on this page". On a source's page a match inside a cited passage links to the
+ * passage. Results can be narrowed to one kind of record. */
+(() => {
+  "use strict";
+
+  const root = document.querySelector("[data-dossier-search]");
+  if (!root) return;
+  const input = root.querySelector(".md-search__input");
+  const form = root.querySelector("form");
+  const meta = root.querySelector(".md-search-result__meta");
+  const list = root.querySelector(".md-search-result__list");
+  const bar = root.querySelector(".dossier-search-kinds");
+  const toggle = document.getElementById("__search");
+  const strings = JSON.parse(root.dataset.strings || "{}");
+  const bundle = new URL(root.dataset.pagefind || "pagefind/", location.href);
+  const site = new URL("../", bundle);
+  const KINDS = ["event", "quote", "claim", "actor", "source", "page"];
+  const LISTS = new Set(["event", "quote", "claim"]); // pages whose headings are records
+  const PAGE = 10; // results shown at a time
+  const PASSAGE = /^p-\d+$/;
+
+  const say = (key, n) => (strings[key] || key).replace("#", n).replace("{n}", n).replace("{lang}", n);
+
+  class State extends Error {} // a reason not to search: "file", "missing", "indexing"
+
+  // -- the engines: the site's Pagefind, and one per other language --------------------------------------------
+  let engines = null;
+
+  function engine() {
+    if (!engines) {
+      engines = load();
+      engines.catch(() => (engines = null)); // tried again at the next search
+    }
+    return engines;
+  }
+
+  async function load() {
+    if (location.protocol === "file:") throw new State("file");
+    const response = await fetch(new URL("dossier-search.json", bundle), { cache: "no-cache" });
+    if (!response.ok) throw new State("missing");
+    const manifest = await response.json();
+    if (manifest.state !== "ready") throw new State("indexing");
+    const found = [];
+    for (const lang of [null, ...(manifest.languages || [])]) {
+      const base = lang ? new URL(`${lang}/`, bundle) : bundle;
+      const pagefind = await import(new URL("pagefind.js", base).href);
+      const options = { basePath: base.pathname, baseUrl: site.pathname, noWorker: true, excerptLength: 24 };
+      // A record in another language has the title of the record it belongs to, in the site's language: not
+      // something to match in that language.
+      if (lang) options.ranking = { metaWeights: { title: 0 } };
+      await pagefind.options(options);
+      await pagefind.filters(); // loaded once, so that every search counts its results by kind
+      found.push({ lang, pagefind });
+    }
+    return found;
+  }
+
+  // -- searching ------------------------------------------------------------------------------------------------
+  let generation = 0;
+  let kind = ""; // the kind the results are narrowed to, or all
+  let pending = []; // page results not shown yet
+  let seen = new Set(); // addresses shown (a record may be found in two languages)
+
+  async function run(query) {
+    const mine = ++generation;
+    query = query.trim();
+    pending = [];
+    seen = new Set();
+    if (!query) {
+      bar.hidden = true;
+      list.replaceChildren();
+      meta.textContent = say("placeholder");
+      return;
+    }
+    let found;
+    try {
+      found = await engine();
+    } catch (error) {
+      if (mine !== generation) return;
+      const state = error instanceof State ? error.message : "error";
+      if (!(error instanceof State)) console.warn("dossier search:", error);
+      list.replaceChildren();
+      bar.hidden = true;
+      meta.textContent = say(state);
+      if (state === "indexing") setTimeout(() => mine === generation && run(input.value), 3000);
+      return;
+    }
+    const filters = kind ? { kind } : {};
+    const responses = await Promise.all(found.map(({ pagefind }) => pagefind.search(query, { filters })));
+    if (mine !== generation) return;
+    const results = [];
+    const totals = {};
+    responses.forEach((response, i) => {
+      for (const result of response.results) results.push({ result, lang: found[i].lang });
+      for (const [value, count] of Object.entries(response.totalFilters?.kind || {}))
+        totals[value] = (totals[value] || 0) + count;
+    });
+    results.sort((a, b) => b.result.score - a.result.score);
+    kinds(totals);
+    meta.textContent = results.length === 0 ? say("none") : results.length === 1 ? say("one") : say("other", results.length);
+    list.replaceChildren();
+    pending = results;
+    await more(mine);
+  }
+
+  // Pagefind ranks pages, and a page of the timeline holds a few hundred events: a page found by the title of one
+  // of its records goes before pages that only mention the words (a match's weight is the heading level's).
+  async function more(mine) {
+    const batch = pending.splice(0, PAGE);
+    const items = (await Promise.all(batch.map(({ result, lang }) => item(result, lang)))).filter(Boolean);
+    if (mine !== generation) return;
+    items.sort((a, b) => b.score - a.score);
+    list.querySelector(".dossier-search-more")?.remove();
+    for (const { li } of items) list.append(li);
+    if (pending.length) {
+      const li = element("li", "md-search-result__item dossier-search-more");
+      const button = element("button", "md-button", say("more"));
+      button.type = "button";
+      button.addEventListener("click", () => more(generation));
+      li.append(button);
+      list.append(li);
+    }
+  }
+
+  // The filter by kind: one button per kind among the results (Pagefind counts pages, not records: no counts).
+  function kinds(totals) {
+    const present = KINDS.filter((k) => totals[k]);
+    if (present.length < 2 && !kind) {
+      bar.hidden = true;
+      return;
+    }
+    bar.replaceChildren(element("span", "dossier-search-kinds__label", say("kinds")));
+    for (const value of ["", ...present]) {
+      const button = element("button", "dossier-search-kind-filter", say(value ? `kinds.${value}` : "kinds.all"));
+      button.type = "button";
+      button.dataset.kind = value;
+      button.setAttribute("aria-pressed", String(value === kind));
+      button.addEventListener("click", () => {
+        kind = value;
+        run(input.value);
+        input.focus();
+      });
+      bar.append(button);
+    }
+    bar.setAttribute("aria-label", say("kinds"));
+    bar.hidden = false;
+  }
+
+  // -- one page's result: the records (or the page) it was found in -----------------------------------------------
+  async function item(result, lang) {
+    const data = await result.data();
+    const pageKind = data.filters?.kind?.[0] || "page";
+    const marks = (data.anchors || [])
+      .filter((a) => a.element === "mark" && PASSAGE.test(a.id))
+      .map((a) => ({ id: a.id, start: a.location, end: a.location + words(a.text) }));
+    const subs = data.sub_results?.length ? data.sub_results : [data];
+    let entries = subs.map((sub) => entry(sub, data, marks));
+    if (LISTS.has(pageKind)) {
+      const records = entries.filter((e) => e.record);
+      if (records.length) entries = records;
+    }
+    entries.sort((a, b) => b.score - a.score);
+    entries = entries.filter((e) => !seen.has(e.url));
+    if (!entries.length) return null;
+    for (const e of entries) seen.add(e.url);
+    const [first, ...rest] = entries;
+    const li = element("li", "md-search-result__item");
+    li.append(link(first, pageKind, data, lang, true));
+    if (rest.length) {
+      const details = element("details", "md-search-result__more");
+      const summary = element("summary");
+      summary.tabIndex = -1;
+      summary.append(element("div", "", rest.length === 1 ? say("more.one") : say("more.other", rest.length)));
+      details.append(summary, ...rest.map((e) => link(e, pageKind, data, lang, false)));
+      li.append(details);
+    }
+    return { li, score: result.score * Math.max(1, first.weight) };
+  }
+
+  function entry(sub, data, marks) {
+    const located = sub.weighted_locations || [];
+    const score = located.reduce((sum, l) => sum + (l.balanced_score || 0), 0);
+    const weight = located.reduce((most, l) => Math.max(most, l.weight || 0), 0);
+    const anchor = sub.anchor;
+    const record = !!anchor && anchor.element !== "h1" && !anchor.id.startsWith("_");
+    let url = anchor?.element === "h1" ? data.url : sub.url || data.url; // the page's own title: the page
+    let passage = null;
+    if (marks.length && located.length) {
+      const best = located.reduce((a, b) => ((b.balanced_score || 0) > (a.balanced_score || 0) ? b : a));
+      passage = marks.find((m) => m.start <= best.location && best.location < m.end) || null;
+      if (passage) url = url.replace(/#.*$/, "") + `#${passage.id}`;
+    }
+    const title = clean(record ? sub.title : data.meta?.title || sub.title || url);
+    return { url, title, excerpt: sub.excerpt || data.excerpt || "", score, weight, record, passage };
+  }
+
+  function link(e, pageKind, data, lang, main) {
+    const a = element("a", "md-search-result__link");
+    a.href = e.url;
+    a.tabIndex = -1;
+    const article = element("article", `md-search-result__article md-typeset${main ? " md-search-result__article--document" : ""}`);
+    if (main) article.append(element("div", "md-search-result__icon md-icon"));
+    const label = [say(`kind.${pageKind}`)];
+    if (e.record && data.meta?.title) label.push(clean(data.meta.title));
+    if (e.passage) label.push(say("passage", e.passage.id.slice(2)));
+    if (lang) label.push(say("in", lang.toUpperCase()));
+    const context = element("p", "dossier-search-context");
+    context.append(element("span", "dossier-search-kind", label[0]));
+    if (label.length > 1) context.append(` · ${label.slice(1).join(" · ")}`);
+    const heading = element(main ? "h1" : "h2", "", e.title);
+    const excerpt = element("p", "dossier-search-excerpt");
+    excerpt.innerHTML = e.excerpt; // Pagefind's excerpt: the page's text, escaped, with <mark>s
+    if (lang) excerpt.lang = lang;
+    article.append(context, heading, excerpt);
+    a.append(article);
+    return a;
+  }
+
+  const words = (text) => (text || "").split(/\s+/).filter(Boolean).length;
+  const clean = (text) => (text || "").replace(/\s*¶\s*$/, "").trim();
+
+  function element(tag, className = "", text = "") {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // -- the box: opening, typing, keys ------------------------------------------------------------------------------
+  const open = (state) => {
+    if (toggle && toggle.checked !== state) toggle.click();
+  };
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(input.value), 120);
+  });
+  input.addEventListener("focus", () => {
+    open(true);
+    engine().catch(() => {}); // start loading while the reader types
+  });
+  toggle?.addEventListener("change", () => (toggle.checked ? input.focus() : input.blur()));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    list.querySelector(".md-search-result__link")?.click();
+  });
+  form.addEventListener("reset", () => {
+    setTimeout(() => {
+      kind = "";
+      run("");
+      input.focus();
+    });
+  });
+  root.addEventListener("click", (event) => {
+    if (event.target instanceof Element && event.target.closest("a.md-search-result__link")) open(false);
+  });
+
+  const editable = (node) =>
+    node instanceof HTMLElement &&
+    (node.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(node.tagName));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.metaKey || event.ctrlKey || event.altKey || event.isComposing) return;
+    const active = document.activeElement;
+    if (toggle?.checked) {
+      if (event.key === "Enter" && active === input) {
+        event.preventDefault();
+        list.querySelector(".md-search-result__link")?.click();
+      } else if (event.key === "Escape") {
+        open(false);
+        input.blur();
+      } else if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+        const links = [input, ...list.querySelectorAll(":not(details) > a[href], summary, details[open] a[href]")];
+        const at = Math.max(0, links.indexOf(active));
+        links[(at + links.length + (event.key === "ArrowUp" ? -1 : 1)) % links.length].focus();
+        event.preventDefault();
+      } else if (event.key.length === 1 && active !== input && !editable(active) && !bar.contains(active)) {
+        input.focus(); // typing goes to the box
+      }
+      return;
+    }
+    if (["f", "s", "/"].includes(event.key) && !editable(active)) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+})();

@@ -1,0 +1,543 @@
+"""The site's search: a Pagefind index of the built site, searched from the header's box.
+
+Material's built-in search sends the whole index to every reader before the first result (12 MB on the synthetic M
+dossier) and stems every page as the site's language. Pagefind (https://pagefind.app, the ``pagefind[bin]`` wheel
+ships its indexer) writes a chunked index into the site's ``pagefind/`` folder: a search fetches the WebAssembly, the
+chunks of the index holding the words typed and the fragments of the results shown, nothing else.
+
+What is indexed is decided by markup, so that any built site can be indexed, whatever built it:
+
+- ``data-pagefind-body`` (``theme/main.html``) wraps the reader's content of every page meant to be found, with the
+  page's kind as a filter (``data-pagefind-filter="kind:event"``, from the front matter ``search: {kind: ...}``);
+  pages without it are not indexed once any page has it (lists of links, the overview, the tags page);
+- elements marked ``data-search-exclude`` (what other pages hold: citations, back-links) and the page chrome inside
+  the content (permalinks, tags, forms) are left out (:data:`EXCLUDE`);
+- text in another language than the page's (``lang="en"`` on a quote's original words, on a stored English source)
+  is left out of the page and indexed on its own, in its own language, as a record whose address is the page at
+  the heading above it (``quotes/#trump-...``). Pagefind stems a page by its ``<html lang>`` only, and a search
+  loads the index of one language: so each other language gets its own bundle (``pagefind/en/``), which the
+  search box loads beside the site's (``assets/search.js``) and searches with that language's stemmer.
+
+Figures need nothing: Pagefind drops punctuation inside a word when indexing and in the query, so 11.000, 11,000
+and 11000 are one word (tests/test_browser.py checks it).
+
+``mkdocs build`` indexes the site when it is written (the plugin calls :func:`after_build`); under ``mkdocs serve``
+the index is built in the background after each build and dropped when the next build starts, so that it never
+delays a rebuild; until it is ready the search box says so. Sites built by another engine from ``dossier render
+--out`` are indexed with ``dossier index SITE_DIR``.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import contextlib
+import functools
+import html
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+log = logging.getLogger("mkdocs.plugins.dossier.search")
+
+BUNDLE = "pagefind"  # the index's folder in the site
+MANIFEST = "dossier-search.json"  # in BUNDLE: the state of the index and its other languages, for the search box
+# Inside the indexed content, what is not the reader's text.
+EXCLUDE = (
+    "[data-search-exclude]",  # what other pages hold: citations, back-links, lists of passages
+    ".headerlink",  # the ¶ after each heading
+    ".md-tags",  # Material's tag links above the content
+    ".md-source-file",  # Material's "last update" line
+    "form",  # controls, such as the timeline's filter (every actor's name in its options)
+)
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")  # a language tag, as a folder name
+
+STRINGS: Mapping[str, Mapping[str, str]] = {
+    "it": {
+        "kind.event": "Evento",
+        "kind.actor": "Attore",
+        "kind.quote": "Citazione",
+        "kind.claim": "Affermazione",
+        "kind.source": "Fonte",
+        "kind.page": "Pagina",
+        "kinds": "Tipo",
+        "kinds.all": "Tutti",
+        "kinds.event": "Eventi",
+        "kinds.actor": "Attori",
+        "kinds.quote": "Citazioni",
+        "kinds.claim": "Affermazioni",
+        "kinds.source": "Fonti",
+        "kinds.page": "Pagine",
+        "passage": "passaggio {n}",
+        "in": "in {lang}",
+        "more": "Mostra altri risultati",
+        "file": "La ricerca non funziona con il sito aperto dal disco (file://): il browser non lascia leggere "
+        "l'indice. Servi la cartella del sito via HTTP, per esempio con: python -m http.server -d site",
+        "indexing": "Indice di ricerca in preparazione: riprova fra qualche secondo.",
+        "missing": "Il sito non ha un indice di ricerca: costruiscilo con dossier index.",
+        "error": "La ricerca non è disponibile.",
+    },
+    "en": {
+        "kind.event": "Event",
+        "kind.actor": "Actor",
+        "kind.quote": "Quote",
+        "kind.claim": "Claim",
+        "kind.source": "Source",
+        "kind.page": "Page",
+        "kinds": "Kind",
+        "kinds.all": "All",
+        "kinds.event": "Events",
+        "kinds.actor": "Actors",
+        "kinds.quote": "Quotes",
+        "kinds.claim": "Claims",
+        "kinds.source": "Sources",
+        "kinds.page": "Pages",
+        "passage": "passage {n}",
+        "in": "in {lang}",
+        "more": "Show more results",
+        "file": "Search does not work with the site opened from disk (file://): the browser does not let it read "
+        "the index. Serve the site folder over HTTP, for example with: python -m http.server -d site",
+        "indexing": "The search index is being built: try again in a few seconds.",
+        "missing": "This site has no search index: build it with dossier index.",
+        "error": "Search is not available.",
+    },
+}
+
+
+class SearchError(click.ClickException):
+    """The index could not be built; the message says why. (A ClickException: both ``mkdocs build`` and ``dossier
+    index`` print it as an error, without a traceback.)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    pages: int  # pages in the site's own index
+    records: dict[str, int]  # passages in other languages, by language
+    seconds: float
+    marked: bool  # whether the pages mark what to index (data-pagefind-body)
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Text in another language than its page's, indexed on its own."""
+
+    lang: str
+    url: str  # the page, at the heading above the text
+    title: str
+    kind: str
+    html: str
+
+
+# -- the Pagefind service ------------------------------------------------------------------------------------------
+def _binary() -> str:
+    """The indexer: $PAGEFIND_BINARY_PATH, the pagefind-bin wheel's, or one on the PATH (as the pagefind package
+    looks for it)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
+    if found is None or not Path(found).is_file():
+        raise SearchError("the Pagefind indexer is not installed (pip install 'pagefind[bin]')")
+    return str(found)
+
+
+class _Pagefind:
+    """Pagefind's indexer run as a service (``pagefind --service``): requests and replies are base64-encoded JSON,
+    each followed by a comma, on its stdin and stdout. Spoken to directly: the ``pagefind`` package's own asyncio
+    client waits 0.1 s before reading each reply, which makes thousands of requests take minutes."""
+
+    def __init__(self, *, background: bool = False) -> None:
+        self.process = subprocess.Popen(
+            [_binary(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        if background and hasattr(os, "setpriority"):  # the preview stays responsive while it indexes
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.done = threading.Condition()
+        self.ended = False
+        self.last = 0
+        self.stderr: deque[str] = deque(maxlen=20)
+        for target in (self._read, self._read_errors):
+            threading.Thread(target=target, name="pagefind-service", daemon=True).start()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        pending = b""
+        while chunk := stdout.read1(1 << 16):
+            pending += chunk
+            *messages, pending = pending.split(b",")
+            for message in messages:
+                reply = json.loads(base64.b64decode(message))
+                with self.done:
+                    self.replies[int(reply.get("message_id") or 0)] = reply["payload"]
+                    self.done.notify_all()
+        with self.done:
+            self.ended = True
+            self.done.notify_all()
+
+    def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line.decode("utf-8", "replace").rstrip())
+
+    def send(self, payload: dict[str, Any]) -> int:
+        self.last += 1
+        message = json.dumps({"message_id": self.last, "payload": payload}).encode("utf-8")
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):  # it stopped (or was stopped): wait() says so
+            pass
+        return self.last
+
+    def wait(self, message_id: int) -> dict[str, Any]:
+        with self.done:
+            self.done.wait_for(lambda: message_id in self.replies or self.ended)
+            reply = self.replies.pop(message_id, None)
+        if reply is None:
+            said = "; ".join(self.stderr) or f"exit status {self.process.poll()}"
+            raise SearchError(f"the Pagefind indexer stopped: {said}")
+        if reply.get("type") == "Error":
+            raise SearchError(f"Pagefind: {reply.get('message')}")
+        return reply
+
+    def call(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self.wait(self.send(payload))
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+# -- indexing --------------------------------------------------------------------------------------------------------
+def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = None) -> Report:
+    """Write the Pagefind index of the built site ``site_dir`` into ``site_dir/pagefind`` (replaced as a whole).
+
+    ``lang``: the site's language (default: the one most pages declare in ``<html lang>``)."""
+    started = time.perf_counter()
+    site_dir = Path(site_dir)
+    if not site_dir.is_dir():
+        raise SearchError(f"{site_dir}: no such folder")
+    pages = _pages(site_dir)
+    if not pages:
+        raise SearchError(f"{site_dir}: no HTML pages in it (is it a built site?)")
+    lang = lang or _site_language(pages) or "unknown"
+    staging = Path(tempfile.mkdtemp(prefix=f"{BUNDLE}-", suffix=".tmp", dir=site_dir))
+    service: _Pagefind | None = None
+    try:
+        service = _Pagefind(background=job is not None)
+        if job is not None:
+            job.service = service
+            job.check()
+        exclude = [*EXCLUDE, f'[lang]:not([lang|="{lang}"])']
+        main = service.call({"type": "NewIndex", "config": {"exclude_selectors": exclude}})["index_id"]
+        adding = service.send({"type": "AddDir", "index_id": main, "path": str(site_dir.resolve())})
+        marked, fragments = _scan(site_dir, pages, lang)  # while Pagefind reads the same pages
+        service.wait(adding)
+        if job is not None:
+            job.check()
+        service.call({"type": "WriteFiles", "index_id": main, "output_path": str(staging.resolve())})
+        page_count = _indexed(staging)
+        records: dict[str, int] = {}
+        by_lang: dict[str, list[Fragment]] = defaultdict(list)
+        for fragment in fragments:
+            by_lang[fragment.lang].append(fragment)
+        for language, items in sorted(by_lang.items()):
+            index = service.call({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
+            sent = [service.send(_add(index, item)) for item in items]
+            for message_id in sent:
+                service.wait(message_id)
+            if job is not None:
+                job.check()
+            service.call({"type": "WriteFiles", "index_id": index, "output_path": str((staging / language).resolve())})
+            records[language] = len(items)
+        manifest = {"state": "ready", "lang": lang, "languages": sorted(records), "pages": page_count}
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+        service.close()
+        _replace(site_dir / BUNDLE, staging)
+    except BaseException:
+        if service is not None:
+            service.kill()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Report(pages=page_count, records=records, seconds=time.perf_counter() - started, marked=marked)
+
+
+def _indexed(bundle: Path) -> int:
+    """How many pages a written bundle holds (AddDir's own count includes the pages it found but left out)."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(index.get("page_count", 0)) for index in entry.get("languages", {}).values())
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _add(index: int, fragment: Fragment) -> dict[str, Any]:
+    """A fragment as a small page of its own language. The title is a meta of its own element (a title given in
+    the attribute would be split at a comma followed by a word and a colon), not indexed as text."""
+    title = html.escape(fragment.title)
+    document = (
+        f'<!doctype html><html lang="{fragment.lang}"><head><meta charset="utf-8"></head><body>'
+        f'<div data-pagefind-body data-pagefind-filter="kind:{html.escape(fragment.kind)}">'
+        f'<span data-pagefind-meta="title" data-pagefind-ignore hidden>{title}</span>{fragment.html}</div>'
+        "</body></html>"
+    )
+    return {"type": "AddFile", "index_id": index, "url": fragment.url, "file_contents": document, "file_path": None}
+
+
+def _replace(target: Path, staging: Path) -> None:
+    """Put ``staging`` in place of ``target``: the old index goes only once the new one is complete."""
+    old = None
+    if target.exists():
+        old = target.with_name(f"{target.name}-{os.getpid()}-{threading.get_ident()}.old")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _pages(site_dir: Path) -> list[Path]:
+    bundle = (site_dir / BUNDLE).resolve()
+    found = []
+    for path in sorted(site_dir.rglob("*.html")):
+        top = path.relative_to(site_dir).parts[0]
+        if top.startswith(f"{BUNDLE}-") or (site_dir / top).resolve() == bundle:
+            continue
+        found.append(path)
+    return found
+
+
+_HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
+
+
+def _site_language(pages: list[Path]) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for path in pages[:200]:
+        with path.open("rb") as file:
+            head = file.read(4096)
+        if match := _HTML_LANG.search(head):
+            counts[match.group(1).decode("ascii", "replace").lower()] += 1
+    return max(counts, key=lambda lang: counts[lang]) if counts else None
+
+
+# -- text in other languages -------------------------------------------------------------------------------------
+_BODY = re.compile(r"<([a-zA-Z][\w-]*)\b([^>]*\sdata-pagefind-body\b[^>]*)>")
+_KIND = re.compile(r'\sdata-pagefind-filter="kind:([^"]*)"')
+_EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_LANG_ATTR = re.compile(r'<([a-zA-Z][\w-]*)\b[^>]*?\slang="([^"]*)"[^>]*>')
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_ID = re.compile(r'\sid="([^"]*)"')
+_PERMALINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "track", "wbr", "area", "base", "col"})
+
+
+def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Fragment]]:
+    """Whether any page marks its indexed content, and every fragment in another language than its page's."""
+    marked = False
+    fragments: list[Fragment] = []
+    for path in pages:
+        data = path.read_bytes()
+        if b"data-pagefind-body" not in data:
+            continue
+        marked = True
+        if data.count(b' lang="') < 2:  # the <html> element's only
+            continue
+        text = data.decode("utf-8", "replace")
+        match = _HTML_LANG.search(data)
+        page_lang = match.group(1).decode("ascii", "replace").lower() if match else lang
+        fragments.extend(_foreign(text, _url(site_dir, path), page_lang))
+    return marked, fragments
+
+
+def _url(site_dir: Path, path: Path) -> str:
+    """The page's address as Pagefind gives it (from the site's root, without index.html)."""
+    relative = path.relative_to(site_dir).as_posix()
+    return "/" + (
+        relative.removesuffix("index.html")
+        if relative.endswith("/index.html") or relative == "index.html"
+        else relative
+    )
+
+
+def _foreign(text: str, url: str, page_lang: str) -> Iterator[Fragment]:
+    """The fragments of a page in another language than ``page_lang``, outside the parts left out of the index."""
+    body = _BODY.search(text)
+    if body is None:
+        return
+    start, end = body.end(), _element_end(text, body.group(1), body.start())
+    kind_match = _KIND.search(body.group(2))
+    kind = kind_match.group(1) if kind_match else "page"
+    excluded = [(m.start(), _element_end(text, m.group(1), m.start())) for m in _EXCLUDED.finditer(text, start, end)]
+    headings = []  # (position, level, id, text)
+    for m in _HEADING.finditer(text, start, end):
+        anchor = _ID.search(m.group(2))
+        headings.append((m.start(), int(m.group(1)), anchor.group(1) if anchor else "", _text(m.group(3))))
+    page_title = next((h[3] for h in headings if h[1] == 1), "")
+    positions = [h[0] for h in headings]
+    covered = start
+    for m in _LANG_ATTR.finditer(text, start, end):
+        tag, lang = m.group(1).lower(), m.group(2).strip().lower()
+        if m.start() < covered or tag in _VOID or not lang or _same_language(lang, page_lang):
+            continue
+        if any(a <= m.start() < b for a, b in excluded):
+            continue
+        stop = _element_end(text, tag, m.start())
+        covered = stop
+        if not _LANGUAGE.fullmatch(lang):
+            log.debug(f"search: {url}: not a language tag: lang={lang!r}")
+            continue
+        at = bisect.bisect_right(positions, m.start()) - 1
+        heading = headings[at] if at >= 0 else None
+        title, address = page_title, url
+        if heading is not None and heading[2]:
+            address = f"{url}#{heading[2]}"
+            if heading[1] > 1 and not heading[2].startswith("_"):  # a record's heading, not a section's
+                title = heading[3]
+        fragment_html = text[m.start() : stop]
+        if _text(fragment_html):
+            yield Fragment(lang=lang, url=address, title=title or url, kind=kind, html=fragment_html)
+
+
+def _same_language(lang: str, page_lang: str) -> bool:
+    return lang.split("-")[0] == page_lang.split("-")[0]
+
+
+def _element_end(text: str, tag: str, start: int) -> int:
+    """Where the element opened at ``start`` ends (the pages are generated, well-formed HTML)."""
+    depth = 0
+    for m in _tags(tag.lower()).finditer(text, start):
+        if m.group(1):
+            depth -= 1
+            if depth == 0:
+                return m.end()
+        elif not m.group(0).endswith("/>"):
+            depth += 1
+    return len(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _tags(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.IGNORECASE)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", _PERMALINK.sub("", fragment))).split())
+
+
+# -- MkDocs: build, preview -------------------------------------------------------------------------------------
+def _searched_by_theme(config: Mapping[str, Any]) -> bool:
+    """Whether the site uses a search plugin of its own (Material's, MkDocs'): then it is not indexed here."""
+    return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
+
+
+def configure(config: Mapping[str, Any], lang: str) -> None:
+    """At the start of every build: the search box's strings (``config.extra.dossier_search``, read by
+    ``theme/partials/dossier-search.html``); a background indexing of the previous preview build stops here, before
+    MkDocs empties the site folder it reads."""
+    _Job.stop()
+    extra = config["extra"]
+    if "dossier_search" not in extra:
+        extra["dossier_search"] = dict(STRINGS.get(lang.split("-")[0], STRINGS["en"]))
+
+
+def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
+    """Once MkDocs has written the site: index it, or under ``mkdocs serve`` start indexing it in the background."""
+    if _searched_by_theme(config):
+        return
+    site_dir = Path(config["site_dir"])
+    if serving:
+        _Job.start(site_dir)
+        return
+    report = index_site(site_dir)
+    others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
+    log.info(
+        f"dossier: search index: {report.pages} pages{f' and {others}' if others else ''} ({report.seconds:.1f} s)"
+    )
+    if not report.marked:
+        log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
+
+
+def shutdown() -> None:
+    _Job.stop()
+
+
+@dataclass(eq=False)
+class _Job:
+    """Indexing the preview's site in the background. The search box shows :data:`MANIFEST`'s state meanwhile."""
+
+    site_dir: Path
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    service: _Pagefind | None = None
+    thread: threading.Thread | None = None
+    current: ClassVar[_Job | None] = None
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def start(cls, site_dir: Path) -> None:
+        cls.stop()
+        pending = site_dir / BUNDLE / MANIFEST
+        pending.parent.mkdir(parents=True, exist_ok=True)
+        pending.write_text('{"state": "indexing"}\n', encoding="utf-8")
+        job = cls(site_dir)
+        job.thread = threading.Thread(target=job.run, name="dossier-search-index", daemon=True)
+        with cls.lock:
+            cls.current = job
+        job.thread.start()
+
+    @classmethod
+    def stop(cls) -> None:
+        with cls.lock:
+            job, cls.current = cls.current, None
+        if job is not None:
+            job.cancel()
+
+    def check(self) -> None:
+        if self.cancelled.is_set():
+            raise SearchError("indexing cancelled: the site is being rebuilt")
+
+    def run(self) -> None:
+        try:
+            report = index_site(self.site_dir, job=self)
+        except Exception as exc:  # a background thread: reported, never raised
+            if not self.cancelled.is_set():
+                log.warning(f"dossier: the search index was not built: {exc}")
+            return
+        log.info(f"dossier: search index ready ({report.pages} pages, {report.seconds:.1f} s)")
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        service = self.service
+        if service is not None:
+            service.kill()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
