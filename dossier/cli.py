@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from dossier import output, schema
+from dossier import output, schema, search
 from dossier.coverage import coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.model import Dossier
@@ -168,3 +168,19 @@ def coverage_command(data: Path | None, source: str | None) -> None:
             if not cited:
                 line = item.text.original.count("\n", 0, start) + 1
                 click.echo(f"  line {line}: {item.text.original[start:end]}")
+
+
+@main.command("index")
+@click.argument("site_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def index_command(site_dir: Path) -> None:
+    """Build the search index of a built site (SITE_DIR/pagefind): for sites built by another engine from
+    `dossier render --out`; `mkdocs build` with the dossier plugin does it itself."""
+    report = search.index_site(site_dir)  # a SearchError is printed by click as "Error: ...", exit status 1
+    others = "".join(f", {count} passages in {lang}" for lang, count in report.records.items())
+    click.echo(f"{display_path(site_dir / search.BUNDLE)}: {report.pages} pages{others} ({report.seconds:.1f} s)")
+    if not report.marked:
+        click.echo(
+            "warning: no page marks its content for search (data-pagefind-body), so every page was indexed whole,"
+            " menus included: build the site with the theme overrides in dossier/theme (see the README)",
+            err=True,
+        )

@@ -123,6 +123,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        search.before_build()  # a preview's indexing in the background stops before MkDocs empties the site
         serving = _Serving.active
         if serving:
             logging.getLogger("mkdocs").addHandler(_Serving.warnings)  # once: a logger keeps a handler only once
@@ -134,7 +135,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         root = self._root(config)
         theme_lang = config.theme.get("language") if config.theme else None
         lang = self.config.lang or theme_lang or "it"
-        search.configure(config, lang)  # the search box's strings; stops indexing the previous preview build
         try:
             dossier = load(root / self.config.data_dir, lang=lang, base=root, cache=cache, previous=previous)
         except DossierError as exc:

@@ -66,57 +66,6 @@ EXCLUDE = (
 )
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")  # a language tag, as a folder name
 
-STRINGS: Mapping[str, Mapping[str, str]] = {
-    "it": {
-        "kind.event": "Evento",
-        "kind.actor": "Attore",
-        "kind.quote": "Citazione",
-        "kind.claim": "Affermazione",
-        "kind.source": "Fonte",
-        "kind.page": "Pagina",
-        "kinds": "Tipo",
-        "kinds.all": "Tutti",
-        "kinds.event": "Eventi",
-        "kinds.actor": "Attori",
-        "kinds.quote": "Citazioni",
-        "kinds.claim": "Affermazioni",
-        "kinds.source": "Fonti",
-        "kinds.page": "Pagine",
-        "passage": "passaggio {n}",
-        "in": "in {lang}",
-        "more": "Mostra altri risultati",
-        "file": "La ricerca non funziona con il sito aperto dal disco (file://): il browser non lascia leggere "
-        "l'indice. Servi la cartella del sito via HTTP, per esempio con: python -m http.server -d site",
-        "indexing": "Indice di ricerca in preparazione: riprova fra qualche secondo.",
-        "missing": "Il sito non ha un indice di ricerca: costruiscilo con dossier index.",
-        "error": "La ricerca non è disponibile.",
-    },
-    "en": {
-        "kind.event": "Event",
-        "kind.actor": "Actor",
-        "kind.quote": "Quote",
-        "kind.claim": "Claim",
-        "kind.source": "Source",
-        "kind.page": "Page",
-        "kinds": "Kind",
-        "kinds.all": "All",
-        "kinds.event": "Events",
-        "kinds.actor": "Actors",
-        "kinds.quote": "Quotes",
-        "kinds.claim": "Claims",
-        "kinds.source": "Sources",
-        "kinds.page": "Pages",
-        "passage": "passage {n}",
-        "in": "in {lang}",
-        "more": "Show more results",
-        "file": "Search does not work with the site opened from disk (file://): the browser does not let it read "
-        "the index. Serve the site folder over HTTP, for example with: python -m http.server -d site",
-        "indexing": "The search index is being built: try again in a few seconds.",
-        "missing": "This site has no search index: build it with dossier index.",
-        "error": "Search is not available.",
-    },
-}
-
 
 class SearchError(click.ClickException):
     """The index could not be built; the message says why. (A ClickException: both ``mkdocs build`` and ``dossier
@@ -174,8 +123,10 @@ class _Pagefind:
         self.ended = False
         self.last = 0
         self.stderr: deque[str] = deque(maxlen=20)
-        for target in (self._read, self._read_errors):
-            threading.Thread(target=target, name="pagefind-service", daemon=True).start()
+        self.readers = [threading.Thread(target=t, name="pagefind", daemon=True) for t in (self._read, self._errors)]
+        for reader in self.readers:
+            reader.start()
+        self.finished = threading.Lock()
 
     def _read(self) -> None:
         stdout = self.process.stdout
@@ -193,7 +144,7 @@ class _Pagefind:
             self.ended = True
             self.done.notify_all()
 
-    def _read_errors(self) -> None:
+    def _errors(self) -> None:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.stderr.append(line.decode("utf-8", "replace").rstrip())
@@ -224,18 +175,31 @@ class _Pagefind:
         return self.wait(self.send(payload))
 
     def close(self) -> None:
+        """Let it end (it ends with its input), or stop it."""
         if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 self.process.stdin.close()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.kill()
+            self.process.kill()
+        self._finish()
 
     def kill(self) -> None:
+        """Stop it now (from any thread: a request waiting for a reply then fails)."""
         if self.process.poll() is None:
             self.process.kill()
+        self._finish()
+
+    def _finish(self) -> None:
         self.process.wait()
+        with self.finished:
+            for reader in self.readers:
+                reader.join(timeout=10)
+            for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if pipe is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        pipe.close()
 
 
 # -- indexing --------------------------------------------------------------------------------------------------------
@@ -460,14 +424,10 @@ def _searched_by_theme(config: Mapping[str, Any]) -> bool:
     return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
 
 
-def configure(config: Mapping[str, Any], lang: str) -> None:
-    """At the start of every build: the search box's strings (``config.extra.dossier_search``, read by
-    ``theme/partials/dossier-search.html``); a background indexing of the previous preview build stops here, before
-    MkDocs empties the site folder it reads."""
+def before_build() -> None:
+    """At the start of every build: a background indexing of the previous preview build stops here, before MkDocs
+    empties the site folder it reads."""
     _Job.stop()
-    extra = config["extra"]
-    if "dossier_search" not in extra:
-        extra["dossier_search"] = dict(STRINGS.get(lang.split("-")[0], STRINGS["en"]))
 
 
 def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
