@@ -44,6 +44,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,21 @@ class Fragment:
     title: str
     kind: str
     html: str
+
+    @property
+    def text(self) -> str:
+        return _text(self.html)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _keys(text: str) -> set[str]:
+    """What tells the search box that a query may be in a language: the first four letters of each of its words
+    (the whole word when shorter), lower case, without accents. assets/search.js cuts the query the same way and
+    loads a language's index only for a query that has one of them: each language's WebAssembly is 70 kB."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    return {word[:4] for word in _WORD.findall(plain) if len(word) > 1}
 
 
 # -- the Pagefind service ------------------------------------------------------------------------------------------
@@ -165,7 +181,8 @@ class _Pagefind:
             self.done.wait_for(lambda: message_id in self.replies or self.ended)
             reply = self.replies.pop(message_id, None)
         if reply is None:
-            said = "; ".join(self.stderr) or f"exit status {self.process.poll()}"
+            self.readers[1].join(timeout=5)  # what it said before it stopped
+            said = "; ".join(self.stderr) or f"exit status {self.process.wait()}"
             raise SearchError(f"the Pagefind indexer stopped: {said}")
         if reply.get("type") == "Error":
             raise SearchError(f"Pagefind: {reply.get('message')}")
@@ -175,14 +192,15 @@ class _Pagefind:
         return self.wait(self.send(payload))
 
     def close(self) -> None:
-        """Let it end (it ends with its input), or stop it."""
+        """Let it end (it ends with its input, once its files are written), or stop it."""
         if self.process.stdin is not None:
             with contextlib.suppress(OSError, ValueError):
                 self.process.stdin.close()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=600)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self.kill()
+            raise SearchError("the Pagefind indexer did not finish writing the index in 10 minutes") from None
         self._finish()
 
     def kill(self) -> None:
@@ -230,7 +248,6 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
         if job is not None:
             job.check()
         service.call({"type": "WriteFiles", "index_id": main, "output_path": str(staging.resolve())})
-        page_count = _indexed(staging)
         records: dict[str, int] = {}
         by_lang: dict[str, list[Fragment]] = defaultdict(list)
         for fragment in fragments:
@@ -244,9 +261,12 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
                 job.check()
             service.call({"type": "WriteFiles", "index_id": index, "output_path": str((staging / language).resolve())})
             records[language] = len(items)
-        manifest = {"state": "ready", "lang": lang, "languages": sorted(records), "pages": page_count}
-        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+        # Pagefind answers WriteFiles before its files are all flushed: they are once it has exited.
         service.close()
+        page_count = _indexed(staging)
+        keys = {language: sorted(set().union(*(_keys(f.text) for f in items))) for language, items in by_lang.items()}
+        manifest = {"state": "ready", "lang": lang, "languages": keys, "pages": page_count}
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
         _replace(site_dir / BUNDLE, staging)
     except BaseException:
         if service is not None:

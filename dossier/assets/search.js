@@ -28,7 +28,7 @@
   const site = new URL("../", bundle);
   const KINDS = ["event", "quote", "claim", "actor", "source", "page"];
   const LISTS = new Set(["event", "quote", "claim"]); // pages whose headings are records
-  const PAGE = 10; // results shown at a time
+  const PAGE = 5; // results shown at a time (each needs its page's fragment of the index)
   const PASSAGE = /^p-\d+$/;
 
   const say = (key, n) => (strings[key] || key).replace("#", n).replace("{n}", n).replace("{lang}", n);
@@ -36,35 +36,72 @@
   class State extends Error {} // a reason not to search: "file", "missing", "indexing"
 
   // -- the engines: the site's Pagefind, and one per other language --------------------------------------------
-  let engines = null;
+  // Pagefind's script is fetched once and run as a separate module for each language (a Pagefind holds the
+  // WebAssembly of one language); another language's is loaded only for a query with a word that its records
+  // have (the manifest lists the first four letters of their words: dossier/search.py, _keys).
+  let manifest = null;
+  let script = null;
+  const engines = new Map(); // language ("" for the site's) -> promise of a Pagefind
 
-  function engine() {
-    if (!engines) {
-      engines = load();
-      engines.catch(() => (engines = null)); // tried again at the next search
+  async function ready() {
+    if (location.protocol === "file:") throw new State("file");
+    if (!manifest) {
+      manifest = (async () => {
+        const response = await fetch(new URL("dossier-search.json", bundle), { cache: "no-cache" });
+        if (!response.ok) throw new State("missing");
+        const found = await response.json();
+        if (found.state !== "ready") throw new State("indexing");
+        return found;
+      })();
+      manifest.catch(() => (manifest = null)); // asked again at the next search
     }
-    return engines;
+    return manifest;
   }
 
-  async function load() {
-    if (location.protocol === "file:") throw new State("file");
-    const response = await fetch(new URL("dossier-search.json", bundle), { cache: "no-cache" });
-    if (!response.ok) throw new State("missing");
-    const manifest = await response.json();
-    if (manifest.state !== "ready") throw new State("indexing");
-    const found = [];
-    for (const lang of [null, ...(manifest.languages || [])]) {
-      const base = lang ? new URL(`${lang}/`, bundle) : bundle;
-      const pagefind = await import(new URL("pagefind.js", base).href);
-      const options = { basePath: base.pathname, baseUrl: site.pathname, noWorker: true, excerptLength: 24 };
-      // A record in another language has the title of the record it belongs to, in the site's language: not
-      // something to match in that language.
-      if (lang) options.ranking = { metaWeights: { title: 0 } };
-      await pagefind.options(options);
-      await pagefind.filters(); // loaded once, so that every search counts its results by kind
-      found.push({ lang, pagefind });
+  function engine(lang) {
+    if (!engines.has(lang)) {
+      const loading = load(lang);
+      loading.catch(() => engines.delete(lang));
+      engines.set(lang, loading);
     }
-    return found;
+    return engines.get(lang);
+  }
+
+  async function load(lang) {
+    script ??= fetch(new URL("pagefind.js", bundle)).then((r) => {
+      if (!r.ok) throw new Error(`pagefind.js: HTTP ${r.status}`);
+      return r.text();
+    });
+    const code = await script;
+    const module = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+    const pagefind = await import(module);
+    URL.revokeObjectURL(module);
+    const base = lang ? new URL(`${lang}/`, bundle) : bundle;
+    // A word the index does not have is searched by its longest prefix that the index has ("conspiring" by the
+    // Italian "con"): such matches, far from the word typed, rank well below the words themselves. And a record in
+    // another language has the title of the record it belongs to, in the site's language: not to match there.
+    const ranking = lang ? { termSimilarity: 5, metaWeights: { title: 0 } } : { termSimilarity: 5 };
+    const options = { basePath: base.pathname, baseUrl: site.pathname, noWorker: true, excerptLength: 24, ranking };
+    await pagefind.options(options);
+    await pagefind.filters(); // loaded once, so that every search counts its results by kind
+    return { lang, pagefind };
+  }
+
+  const words = (text) =>
+    (text || "")
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 1);
+
+  async function enginesFor(query) {
+    const known = await ready();
+    const keys = words(query).map((w) => w.slice(0, 4));
+    const langs = Object.entries(known.languages || {})
+      .filter(([, list]) => keys.some((key) => list.includes(key)))
+      .map(([lang]) => lang);
+    return Promise.all(["", ...langs].map(engine));
   }
 
   // -- searching ------------------------------------------------------------------------------------------------
@@ -75,6 +112,7 @@
 
   async function run(query) {
     const mine = ++generation;
+    delete root.dataset.shown;
     query = query.trim();
     pending = [];
     seen = new Set();
@@ -82,11 +120,12 @@
       bar.hidden = true;
       list.replaceChildren();
       meta.textContent = say("placeholder");
+      root.dataset.shown = "";
       return;
     }
     let found;
     try {
-      found = await engine();
+      found = await enginesFor(query);
     } catch (error) {
       if (mine !== generation) return;
       const state = error instanceof State ? error.message : "error";
@@ -94,34 +133,41 @@
       list.replaceChildren();
       bar.hidden = true;
       meta.textContent = say(state);
+      root.dataset.shown = `${state}:${query}`;
       if (state === "indexing") setTimeout(() => mine === generation && run(input.value), 3000);
       return;
     }
     const filters = kind ? { kind } : {};
-    const responses = await Promise.all(found.map(({ pagefind }) => pagefind.search(query, { filters })));
+    const terms = words(query);
+    const responses = await Promise.all(
+      found.map(async ({ pagefind }) => [await pagefind.search(query, { filters }), await coverage(pagefind, terms)]),
+    );
     if (mine !== generation) return;
     const results = [];
     const totals = {};
-    responses.forEach((response, i) => {
-      for (const result of response.results) results.push({ result, lang: found[i].lang });
+    responses.forEach(([response, covered], i) => {
+      for (const result of response.results) results.push({ result, lang: found[i].lang, covered });
       for (const [value, count] of Object.entries(response.totalFilters?.kind || {}))
         totals[value] = (totals[value] || 0) + count;
     });
-    results.sort((a, b) => b.result.score - a.result.score);
+    results.sort((a, b) => b.covered - a.covered || b.result.score - a.result.score);
     kinds(totals);
     meta.textContent = results.length === 0 ? say("none") : results.length === 1 ? say("one") : say("other", results.length);
     list.replaceChildren();
     pending = results;
     await more(mine);
+    if (mine === generation) root.dataset.shown = query; // what the results on screen answer (for tests)
   }
 
   // Pagefind ranks pages, and a page of the timeline holds a few hundred events: a page found by the title of one
   // of its records goes before pages that only mention the words (a match's weight is the heading level's).
   async function more(mine) {
     const batch = pending.splice(0, PAGE);
-    const items = (await Promise.all(batch.map(({ result, lang }) => item(result, lang)))).filter(Boolean);
+    const items = (await Promise.all(batch.map(({ result, lang, covered }) => item(result, lang, covered)))).filter(
+      Boolean,
+    );
     if (mine !== generation) return;
-    items.sort((a, b) => b.score - a.score);
+    items.sort((a, b) => b.covered - a.covered || b.score - a.score);
     list.querySelector(".dossier-search-more")?.remove();
     for (const { li } of items) list.append(li);
     if (pending.length) {
@@ -132,6 +178,15 @@
       li.append(button);
       list.append(li);
     }
+  }
+
+  // Pagefind leaves out of a query the words its index does not have. Scores of two languages' indexes are not
+  // comparable, and an English phrase with two names in it matches Italian pages by the names alone: the results of
+  // the index that has more of the query's words come first (each word searched alone: its chunk is loaded already).
+  async function coverage(pagefind, terms) {
+    if (terms.length < 2) return 1;
+    const found = await Promise.all(terms.map((term) => pagefind.search(term).then((r) => r.results.length > 0)));
+    return Math.max(found.filter(Boolean).length, 1) / terms.length;
   }
 
   // The filter by kind: one button per kind among the results (Pagefind counts pages, not records: no counts).
@@ -159,12 +214,12 @@
   }
 
   // -- one page's result: the records (or the page) it was found in -----------------------------------------------
-  async function item(result, lang) {
+  async function item(result, lang, covered) {
     const data = await result.data();
     const pageKind = data.filters?.kind?.[0] || "page";
     const marks = (data.anchors || [])
       .filter((a) => a.element === "mark" && PASSAGE.test(a.id))
-      .map((a) => ({ id: a.id, start: a.location, end: a.location + words(a.text) }));
+      .map((a) => ({ id: a.id, start: a.location, end: a.location + count(a.text) }));
     const subs = data.sub_results?.length ? data.sub_results : [data];
     let entries = subs.map((sub) => entry(sub, data, marks));
     if (LISTS.has(pageKind)) {
@@ -186,7 +241,7 @@
       details.append(summary, ...rest.map((e) => link(e, pageKind, data, lang, false)));
       li.append(details);
     }
-    return { li, score: result.score * Math.max(1, first.weight) };
+    return { li, covered, score: result.score * Math.max(1, first.weight) };
   }
 
   function entry(sub, data, marks) {
@@ -228,7 +283,7 @@
     return a;
   }
 
-  const words = (text) => (text || "").split(/\s+/).filter(Boolean).length;
+  const count = (text) => (text || "").split(/\s+/).filter(Boolean).length;
   const clean = (text) => (text || "").replace(/\s*¶\s*$/, "").trim();
 
   function element(tag, className = "", text = "") {
@@ -249,7 +304,9 @@
   });
   input.addEventListener("focus", () => {
     open(true);
-    engine().catch(() => {}); // start loading while the reader types
+    ready()
+      .then(() => engine(""))
+      .catch(() => {}); // the site's index starts loading while the reader types
   });
   toggle?.addEventListener("change", () => (toggle.checked ? input.focus() : input.blur()));
   form.addEventListener("submit", (event) => {
