@@ -95,15 +95,6 @@
       .split(/[^\p{L}\p{N}]+/u)
       .filter((w) => w.length > 1);
 
-  async function enginesFor(query) {
-    const known = await ready();
-    const keys = words(query).map((w) => w.slice(0, 4));
-    const langs = Object.entries(known.languages || {})
-      .filter(([, list]) => keys.some((key) => list.includes(key)))
-      .map(([lang]) => lang);
-    return Promise.all(["", ...langs].map(engine));
-  }
-
   // -- searching ------------------------------------------------------------------------------------------------
   let generation = 0;
   let kind = ""; // the kind the results are narrowed to, or all
@@ -123,9 +114,11 @@
       root.dataset.shown = "";
       return;
     }
-    let found;
+    const filters = kind ? { kind } : {};
+    const terms = words(query);
+    let responses;
     try {
-      found = await enginesFor(query);
+      responses = await searchAll(query, terms, filters);
     } catch (error) {
       if (mine !== generation) return;
       const state = error instanceof State ? error.message : "error";
@@ -137,22 +130,18 @@
       if (state === "indexing") setTimeout(() => mine === generation && run(input.value), 3000);
       return;
     }
-    const filters = kind ? { kind } : {};
-    const terms = words(query);
-    const responses = await Promise.all(
-      found.map(async ({ pagefind }) => [await pagefind.search(query, { filters }), await coverage(pagefind, terms)]),
-    );
     if (mine !== generation) return;
     const results = [];
     const totals = {};
-    responses.forEach(([response, covered], i) => {
-      for (const result of response.results) results.push({ result, lang: found[i].lang, covered });
+    for (const { lang, response, covered } of responses) {
+      for (const result of response.results) results.push({ result, lang, covered });
       for (const [value, count] of Object.entries(response.totalFilters?.kind || {}))
         totals[value] = (totals[value] || 0) + count;
-    });
+    }
     results.sort((a, b) => b.covered - a.covered || b.result.score - a.result.score);
     kinds(totals);
-    meta.textContent = results.length === 0 ? say("none") : results.length === 1 ? say("one") : say("other", results.length);
+    meta.textContent =
+      results.length === 0 ? say("none") : results.length === 1 ? say("one") : say("other", results.length);
     list.replaceChildren();
     pending = results;
     await more(mine);
@@ -180,14 +169,37 @@
     }
   }
 
-  // Pagefind leaves out of a query the words its index does not have. Scores of two languages' indexes are not
-  // comparable, and an English phrase with two names in it matches Italian pages by the names alone: the results of
-  // the index that has more of the query's words come first (each word searched alone: its chunk is loaded already).
-  async function coverage(pagefind, terms) {
-    if (terms.length < 2) return 1;
-    const found = await Promise.all(terms.map((term) => pagefind.search(term).then((r) => r.results.length > 0)));
-    return Math.max(found.filter(Boolean).length, 1) / terms.length;
+  // The site's index is searched for the query, and each word alone (its chunk is loaded already). Another
+  // language's index is searched too when words the site's index does not know (no result, or only by a short
+  // prefix of it: "conspiring" by the Italian "con", which term similarity keeps far below KNOWN) may be its words
+  // (the language with the most of them, each index being 70 kB of WebAssembly). Pagefind leaves out of a query the words its index does not have, and two indexes' scores are not
+  // comparable: the results of the index that knows more of the query's words come first.
+  const KNOWN = 1;
+
+  async function searchAll(query, terms, filters) {
+    const known = await ready();
+    const main = await engine("");
+    const [response, best] = await Promise.all([main.pagefind.search(query, { filters }), scores(main, terms)]);
+    const unknown = terms.filter((term, i) => best[i] < KNOWN).map((term) => term.slice(0, 4));
+    const hits = Object.entries(known.languages || {}).map(([lang, keys]) => [
+      lang,
+      unknown.filter((k) => keys.includes(k)).length,
+    ]);
+    const most = Math.max(0, ...hits.map(([, n]) => n)); // the language(s) most of those words may belong to
+    const langs = hits.filter(([, n]) => n > 0 && n === most).map(([lang]) => lang);
+    const others = await Promise.all(
+      langs.map(async (lang) => {
+        const other = await engine(lang);
+        const [found, top] = await Promise.all([other.pagefind.search(query, { filters }), scores(other, terms)]);
+        return { lang, response: found, covered: share(top.map((score) => score > 0)) };
+      }),
+    );
+    return [{ lang: "", response, covered: share(best.map((score) => score >= KNOWN)) }, ...others];
   }
+
+  const scores = ({ pagefind }, terms) =>
+    Promise.all(terms.map((term) => pagefind.search(term).then((r) => r.results[0]?.score ?? 0)));
+  const share = (hits) => (hits.length ? hits.filter(Boolean).length / hits.length : 1);
 
   // The filter by kind: one button per kind among the results (Pagefind counts pages, not records: no counts).
   function kinds(totals) {
@@ -265,7 +277,10 @@
     const a = element("a", "md-search-result__link");
     a.href = e.url;
     a.tabIndex = -1;
-    const article = element("article", `md-search-result__article md-typeset${main ? " md-search-result__article--document" : ""}`);
+    const article = element(
+      "article",
+      `md-search-result__article md-typeset${main ? " md-search-result__article--document" : ""}`,
+    );
     if (main) article.append(element("div", "md-search-result__icon md-icon"));
     const label = [say(`kind.${pageKind}`)];
     if (e.record && data.meta?.title) label.push(clean(data.meta.title));
@@ -325,8 +340,7 @@
   });
 
   const editable = (node) =>
-    node instanceof HTMLElement &&
-    (node.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(node.tagName));
+    node instanceof HTMLElement && (node.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(node.tagName));
 
   document.addEventListener("keydown", (event) => {
     if (event.metaKey || event.ctrlKey || event.altKey || event.isComposing) return;
