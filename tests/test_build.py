@@ -122,7 +122,9 @@ def test_render_out_builds_the_same_site_without_the_plugin(built: tuple[Path, s
     for site in (work / "site-plain", project / "site"):
         entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
         assert entry["languages"]["it"]["page_count"] == 23
-        assert json.loads((site / "pagefind/dossier-search.json").read_text(encoding="utf-8"))["languages"] == ["en"]
+        assert list(json.loads((site / "pagefind/dossier-search.json").read_text(encoding="utf-8"))["languages"]) == [
+            "en"
+        ]
 
 
 def test_render_out_leaves_no_stale_page(tmp_path: Path) -> None:
