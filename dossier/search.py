@@ -10,8 +10,9 @@ What is indexed is decided by markup, so that any built site can be indexed, wha
 - ``data-pagefind-body`` (``theme/main.html``) wraps the reader's content of every page meant to be found, with the
   page's kind as a filter (``data-pagefind-filter="kind:event"``, from the front matter ``search: {kind: ...}``);
   pages without it are not indexed once any page has it (lists of links, the overview, the tags page);
-- elements marked ``data-search-exclude`` (what other pages hold: citations, back-links) and the page chrome inside
-  the content (permalinks, tags, forms) are left out (:data:`EXCLUDE`);
+- what other pages hold (citations, back-links, lists of passages) is marked ``data-pagefind-ignore`` by the
+  templates, beside Material's ``data-search-exclude``; both, and the page chrome inside the content (permalinks,
+  tags, forms), are left out (:data:`EXCLUDE`);
 - text in another language than the page's (``lang="en"`` on a quote's original words, on a stored English source)
   is left out of the page and indexed on its own, in its own language, as a record whose address is the page at
   the heading above it (``quotes/#trump-...``). Pagefind stems a page by its ``<html lang>`` only, and a search
@@ -57,9 +58,9 @@ log = logging.getLogger("mkdocs.plugins.dossier.search")
 
 BUNDLE = "pagefind"  # the index's folder in the site
 MANIFEST = "dossier-search.json"  # in BUNDLE: the state of the index and its other languages, for the search box
-# Inside the indexed content, what is not the reader's text.
+# Inside the indexed content, what is not the reader's text (besides data-pagefind-ignore, Pagefind's own mark).
 EXCLUDE = (
-    "[data-search-exclude]",  # what other pages hold: citations, back-links, lists of passages
+    "[data-search-exclude]",  # Material's mark: the templates' derived parts carry both (Zensical drops this one)
     ".headerlink",  # the ¶ after each heading
     ".md-tags",  # Material's tag links above the content
     ".md-source-file",  # Material's "last update" line
@@ -336,7 +337,7 @@ def _site_language(pages: list[Path]) -> str | None:
 # -- text in other languages -------------------------------------------------------------------------------------
 _BODY = re.compile(r"<([a-zA-Z][\w-]*)\b([^>]*\sdata-pagefind-body\b[^>]*)>")
 _KIND = re.compile(r'\sdata-pagefind-filter="kind:([^"]*)"')
-_EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-(?:search-exclude|pagefind-ignore)\b[^>]*>")
 _LANG_ATTR = re.compile(r'<([a-zA-Z][\w-]*)\b[^>]*?\slang="([^"]*)"[^>]*>')
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r'\sid="([^"]*)"')

@@ -61,7 +61,7 @@ def test_only_the_content_is_indexed_not_the_chrome_or_what_other_pages_hold(pro
     assert putin["content"].startswith("Vladimir Putin. persona. Presidente della Russia.")
     assert "Cerca" not in putin["content"] and "Vai al contenuto" not in putin["content"]  # header, skip link
     assert [anchor["id"] for anchor in putin["anchors"]] == ["vladimir-putin", "_roles", "_relations"]
-    # His quotes and events are on their own pages: not here (the back-links are marked data-search-exclude).
+    # His quotes and events are on their own pages: not here (the back-links are marked data-pagefind-ignore).
     assert "I vostri soldati" not in putin["content"]
     assert "Il presidente russo, Vladimir Putin" not in putin["content"]  # the words his role cites
     timeline = pages["/timeline/"]["content"]
@@ -112,6 +112,7 @@ PAGE = """<html lang="it"><body><header><p lang="en">Menu</p></header>
 <blockquote class="dossier-original" lang="en"><p>Please <em>give</em> my <span lang="en-US">regards</span></p>
 </blockquote>
 <div class="dossier-citations" data-search-exclude="data-search-exclude"><p lang="fr">Cité</p></div>
+<div class="dossier-backlinks" data-pagefind-ignore><ul><li lang="fr">Ailleurs</li></ul></div>
 <h3 id="q2">Macron</h3>
 <blockquote lang="fr-FR"><p>Bonjour</p></blockquote>
 <p lang="it-IT">Italiano</p><img lang="de" src="x.png"><p lang="EN-gb">   </p>

@@ -23,7 +23,7 @@
   const list = root.querySelector(".md-search-result__list");
   const bar = root.querySelector(".dossier-search-kinds");
   const toggle = document.getElementById("__search");
-  const strings = JSON.parse(root.dataset.strings || "{}");
+  const strings = { ...JSON.parse(root.dataset.material || "{}"), ...JSON.parse(root.dataset.strings || "{}") };
   const bundle = new URL(root.dataset.pagefind || "pagefind/", location.href);
   const site = new URL("../", bundle);
   const KINDS = ["event", "quote", "claim", "actor", "source", "page"];
