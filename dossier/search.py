@@ -322,6 +322,7 @@ def _pages(site_dir: Path) -> list[Path]:
 
 
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
+_LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
 
 
 def _site_language(pages: list[Path]) -> str | None:
@@ -355,12 +356,12 @@ def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Frag
         if b"data-pagefind-body" not in data:
             continue
         marked = True
-        if data.count(b' lang="') < 2:  # the <html> element's only
-            continue
-        text = data.decode("utf-8", "replace")
         match = _HTML_LANG.search(data)
         page_lang = match.group(1).decode("ascii", "replace").lower() if match else lang
-        fragments.extend(_foreign(text, _url(site_dir, path), page_lang))
+        primary = page_lang.split("-")[0].encode("ascii", "replace")
+        if all(value.lower().split(b"-")[0] == primary for value in _LANG_VALUE.findall(data)):
+            continue  # (the quick way out for most pages)
+        fragments.extend(_foreign(data.decode("utf-8", "replace"), _url(site_dir, path), page_lang))
     return marked, fragments
 
 
