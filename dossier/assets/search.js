@@ -171,9 +171,10 @@
 
   // The site's index is searched for the query, and each word alone (its chunk is loaded already). Another
   // language's index is searched too when words the site's index does not know (no result, or only by a short
-  // prefix of it: "conspiring" by the Italian "con", which term similarity keeps far below KNOWN) may be its words
-  // (the language with the most of them, each index being 70 kB of WebAssembly). Pagefind leaves out of a query the words its index does not have, and two indexes' scores are not
-  // comparable: the results of the index that knows more of the query's words come first.
+  // prefix: "conspiring" by the Italian "con", which term similarity keeps far below KNOWN) may be its words: the
+  // language with the most of them (each index is 70 kB of WebAssembly). Pagefind leaves out of a query the words
+  // its index does not have, and two indexes' scores are not comparable: the results of the index that knows more
+  // of the query's words come first.
   const KNOWN = 1;
 
   async function searchAll(query, terms, filters) {
