@@ -123,8 +123,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        search.before_build()  # a preview's indexing in the background stops before MkDocs empties the site
         serving = _Serving.active
+        search.before_build(config, serving=serving)  # the search index is built as pages are written
         if serving:
             logging.getLogger("mkdocs").addHandler(_Serving.warnings)  # once: a logger keeps a handler only once
             if _Serving.dossier is not None:
@@ -292,6 +292,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(1000)  # the theme's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        search.add_page(page.url, output)  # indexed while the next pages are built
         uri = page.file.src_uri
         if page.meta.get("template") == REUSE_TEMPLATE and uri in _Serving.rendered:
             page.content = _Serving.rendered[uri].content
@@ -342,6 +343,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         gc.enable()
 
     def on_build_error(self, *, error: Exception) -> None:
+        search.abort()
         gc.enable()
 
     def on_shutdown(self) -> None:

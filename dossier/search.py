@@ -39,6 +39,7 @@ import io
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -148,15 +149,18 @@ class _Pagefind:
     def _read(self) -> None:
         stdout = self.process.stdout
         assert isinstance(stdout, io.BufferedReader)
-        pending = b""
+        pending: list[bytes] = []  # the start of a reply (the index's files come as one reply of megabytes)
         while chunk := stdout.read1(1 << 16):
-            pending += chunk
-            *messages, pending = pending.split(b",")
-            for message in messages:
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            first, *messages, rest = chunk.split(b",")
+            for message in (b"".join([*pending, first]), *messages):
                 reply = json.loads(base64.b64decode(message))
                 with self.done:
                     self.replies[int(reply.get("message_id") or 0)] = reply["payload"]
                     self.done.notify_all()
+            pending = [rest]
         with self.done:
             self.ended = True
             self.done.notify_all()
@@ -223,7 +227,8 @@ class _Pagefind:
 
 # -- indexing --------------------------------------------------------------------------------------------------------
 def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = None) -> Report:
-    """Write the Pagefind index of the built site ``site_dir`` into ``site_dir/pagefind`` (replaced as a whole).
+    """Write the Pagefind index of the built site ``site_dir`` into ``site_dir/pagefind`` (replaced as a whole),
+    Pagefind reading the pages itself (``dossier index``; :class:`_Session` is given them as MkDocs writes them).
 
     ``lang``: the site's language (default: the one most pages declare in ``<html lang>``)."""
     started = time.perf_counter()
@@ -234,21 +239,42 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
     if not pages:
         raise SearchError(f"{site_dir}: no HTML pages in it (is it a built site?)")
     lang = lang or _site_language(pages) or "unknown"
-    staging = Path(tempfile.mkdtemp(prefix=f"{BUNDLE}-", suffix=".tmp", dir=site_dir))
-    service: _Pagefind | None = None
+    service = _Pagefind(background=job is not None)
     try:
-        service = _Pagefind(background=job is not None)
         if job is not None:
             job.service = service
             job.check()
-        exclude = [*EXCLUDE, f'[lang]:not([lang|="{lang}"])']
-        main = service.call({"type": "NewIndex", "config": {"exclude_selectors": exclude}})["index_id"]
+        main = service.call({"type": "NewIndex", "config": {"exclude_selectors": _exclusions(lang)}})["index_id"]
         adding = service.send({"type": "AddDir", "index_id": main, "path": str(site_dir.resolve())})
         marked, fragments = _scan(site_dir, pages, lang)  # while Pagefind reads the same pages
         service.wait(adding)
+        return _write(service, main, fragments, lang, site_dir, started=started, marked=marked, job=job)
+    except BaseException:
+        service.kill()
+        raise
+
+
+def _exclusions(lang: str) -> list[str]:
+    return [*EXCLUDE, f'[lang]:not([lang|="{lang}"])']
+
+
+def _write(
+    service: _Pagefind,
+    main: int,
+    fragments: list[Fragment],
+    lang: str,
+    site_dir: Path,
+    *,
+    started: float,
+    marked: bool,
+    job: _Job | None,
+) -> Report:
+    """Write the site's index ``main``, and one per other language of ``fragments``, then put them in place."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{BUNDLE}-", suffix=".tmp", dir=site_dir))
+    try:
         if job is not None:
             job.check()
-        service.call({"type": "WriteFiles", "index_id": main, "output_path": str(staging.resolve())})
+        _save(service, main, staging, scripts=True)
         records: dict[str, int] = {}
         by_lang: dict[str, list[Fragment]] = defaultdict(list)
         for fragment in fragments:
@@ -260,9 +286,8 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
                 service.wait(message_id)
             if job is not None:
                 job.check()
-            service.call({"type": "WriteFiles", "index_id": index, "output_path": str((staging / language).resolve())})
+            _save(service, index, staging / language, scripts=False)
             records[language] = len(items)
-        # Pagefind answers WriteFiles before its files are all flushed: they are once it has exited.
         service.close()
         page_count = _indexed(staging)
         keys = {language: sorted(set().union(*(_keys(f.text) for f in items))) for language, items in by_lang.items()}
@@ -270,11 +295,29 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
         (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
         _replace(site_dir / BUNDLE, staging)
     except BaseException:
-        if service is not None:
-            service.kill()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Report(pages=page_count, records=records, seconds=time.perf_counter() - started, marked=marked)
+
+
+# What the search box does not load: Pagefind's own interfaces, its highlighter and its worker (search.js runs
+# Pagefind without one); another language's bundle also goes without pagefind.js (the site's is run for it).
+_UNUSED = re.compile(r"pagefind-(?:ui|modular-ui|component-ui|highlight|worker)\.(?:js|css)")
+
+
+def _save(service: _Pagefind, index: int, folder: Path, *, scripts: bool) -> None:
+    """Write an index's files into ``folder``. Asked for, and written here: Pagefind's own WriteFiles answers before
+    its files are written, and leaves some of them empty when it exits right after (seen 4 times in 30 runs)."""
+    files = service.call({"type": "GetFiles", "index_id": index})["files"]
+    for file in files:
+        name = str(file["path"])
+        if _UNUSED.fullmatch(name) or (not scripts and name == "pagefind.js"):
+            continue
+        target = folder / name
+        if not target.resolve().is_relative_to(folder.resolve()):
+            raise SearchError(f"Pagefind named a file outside the index: {name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))
 
 
 def _indexed(bundle: Path) -> int:
@@ -323,6 +366,8 @@ def _pages(site_dir: Path) -> list[Path]:
 
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 _LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
+_HTML_LANG_TEXT = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
+_LANG_VALUE_TEXT = re.compile(r'\slang="([^"]*)"')
 
 
 def _site_language(pages: list[Path]) -> str | None:
@@ -363,6 +408,16 @@ def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Frag
             continue  # (the quick way out for most pages)
         fragments.extend(_foreign(data.decode("utf-8", "replace"), _url(site_dir, path), page_lang))
     return marked, fragments
+
+
+def _page_fragments(text: str, url: str, lang: str) -> list[Fragment]:
+    """:func:`_foreign` of a page given as text, with the same quick way out."""
+    match = _HTML_LANG_TEXT.search(text)
+    page_lang = match.group(1).lower() if match else lang
+    primary = page_lang.split("-")[0]
+    if all(value.lower().split("-")[0] == primary for value in _LANG_VALUE_TEXT.findall(text)):
+        return []
+    return list(_foreign(text, url, page_lang))
 
 
 def _url(site_dir: Path, path: Path) -> str:
@@ -446,21 +501,33 @@ def _searched_by_theme(config: Mapping[str, Any]) -> bool:
     return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
 
 
-def before_build() -> None:
-    """At the start of every build: a background indexing of the previous preview build stops here, before MkDocs
-    empties the site folder it reads."""
+def before_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
+    """At the start of every build. A background indexing of the previous preview build stops here, before MkDocs
+    empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind starts, to be
+    given the pages as MkDocs writes them (:func:`add_page`)."""
     _Job.stop()
+    _Session.stop()
+    if not _searched_by_theme(config):
+        _Session.current = _Session(background=serving)
+
+
+def add_page(url: str, output: str) -> None:
+    """A page as MkDocs writes it (``url``: its address from the site's root, as MkDocs links it)."""
+    session = _Session.current
+    if session is not None:
+        session.pages.put((f"/{url}", output))
 
 
 def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
-    """Once MkDocs has written the site: index it, or under ``mkdocs serve`` start indexing it in the background."""
-    if _searched_by_theme(config):
+    """Once MkDocs has written the site: finish its index, or under ``mkdocs serve`` finish it in the background."""
+    session, _Session.current = _Session.current, None
+    if session is None and _searched_by_theme(config):
         return
     site_dir = Path(config["site_dir"])
     if serving:
-        _Job.start(site_dir)
+        _Job.start(site_dir, session)
         return
-    report = index_site(site_dir)
+    report = session.finish(site_dir) if session is not None else index_site(site_dir)
     others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
     log.info(
         f"dossier: search index: {report.pages} pages{f' and {others}' if others else ''} ({report.seconds:.1f} s)"
@@ -469,8 +536,97 @@ def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
         log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
 
 
+def abort() -> None:
+    """The build failed: its pages are not indexed."""
+    _Session.stop()
+
+
 def shutdown() -> None:
     _Job.stop()
+    _Session.stop()
+
+
+class _Session:
+    """Pagefind given the pages as MkDocs writes them: MkDocs builds on one core, Pagefind indexes on the other,
+    and once the site is written only the index files are left to write (on M, indexing the written site
+    afterwards took most of what Material's search plugin costs). A thread hands the pages over, so that the build
+    never waits for Pagefind; pages without ``data-pagefind-body`` are not sent (Pagefind would leave them out)."""
+
+    current: ClassVar[_Session | None] = None
+
+    def __init__(self, *, background: bool) -> None:
+        self.started = time.perf_counter()
+        self.background = background
+        self.pages: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self.service: _Pagefind | None = None
+        self.index = 0
+        self.lang = "unknown"
+        self.sent: list[int] = []
+        self.fragments: list[Fragment] = []
+        self.marked = 0
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._feed, name="dossier-search-pages", daemon=True)
+        self.thread.start()
+
+    def _feed(self) -> None:
+        while (page := self.pages.get()) is not None:
+            if self.failure is not None or "data-pagefind-body" not in page[1]:
+                continue
+            try:
+                self._send(*page)
+            except BaseException as exc:  # reported by finish()
+                self.failure = exc
+
+    def _send(self, url: str, text: str) -> None:
+        if self.service is None:
+            match = _HTML_LANG_TEXT.search(text)
+            self.lang = match.group(1).lower() if match else "unknown"
+            self.service = _Pagefind(background=self.background)
+            config = {"exclude_selectors": _exclusions(self.lang)}
+            self.index = self.service.call({"type": "NewIndex", "config": config})["index_id"]
+        self.marked += 1
+        page = {"type": "AddFile", "index_id": self.index, "url": url, "file_contents": text, "file_path": None}
+        self.sent.append(self.service.send(page))
+        self.fragments.extend(_page_fragments(text, url, self.lang))
+
+    def finish(self, site_dir: Path, job: _Job | None = None) -> Report:
+        """Wait for the pages handed over, then write the index (:func:`_write`)."""
+        self.pages.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            if self.service is not None:
+                self.service.kill()
+            raise self.failure
+        if self.service is None:  # no page marks its content: Pagefind reads the whole of every page itself
+            return index_site(site_dir, job=job)
+        if job is not None:
+            job.service = self.service
+        try:
+            for message_id in self.sent:
+                self.service.wait(message_id)
+            return _write(
+                self.service,
+                self.index,
+                self.fragments,
+                self.lang,
+                site_dir,
+                started=self.started,
+                marked=True,
+                job=job,
+            )
+        except BaseException:
+            self.service.kill()
+            raise
+
+    @classmethod
+    def stop(cls) -> None:
+        session, cls.current = cls.current, None
+        if session is not None:
+            session.pages.put(None)
+            for _ in range(2):  # before the thread ends (it may wait on Pagefind), and if it started one meanwhile
+                if session.service is not None:
+                    session.service.kill()
+                session.thread.join(timeout=30)
 
 
 @dataclass(eq=False)
@@ -478,6 +634,7 @@ class _Job:
     """Indexing the preview's site in the background. The search box shows :data:`MANIFEST`'s state meanwhile."""
 
     site_dir: Path
+    session: _Session | None = None  # the pages given as MkDocs wrote them, if it did
     cancelled: threading.Event = field(default_factory=threading.Event)
     service: _Pagefind | None = None
     thread: threading.Thread | None = None
@@ -485,12 +642,12 @@ class _Job:
     lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def start(cls, site_dir: Path) -> None:
+    def start(cls, site_dir: Path, session: _Session | None = None) -> None:
         cls.stop()
         pending = site_dir / BUNDLE / MANIFEST
         pending.parent.mkdir(parents=True, exist_ok=True)
         pending.write_text('{"state": "indexing"}\n', encoding="utf-8")
-        job = cls(site_dir)
+        job = cls(site_dir, session=session)
         job.thread = threading.Thread(target=job.run, name="dossier-search-index", daemon=True)
         with cls.lock:
             cls.current = job
@@ -509,7 +666,10 @@ class _Job:
 
     def run(self) -> None:
         try:
-            report = index_site(self.site_dir, job=self)
+            if self.session is not None:
+                report = self.session.finish(self.site_dir, job=self)
+            else:
+                report = index_site(self.site_dir, job=self)
         except Exception as exc:  # a background thread: reported, never raised
             if not self.cancelled.is_set():
                 log.warning(f"dossier: the search index was not built: {exc}")
@@ -518,7 +678,7 @@ class _Job:
 
     def cancel(self) -> None:
         self.cancelled.set()
-        service = self.service
+        service = self.service or (self.session.service if self.session is not None else None)
         if service is not None:
             service.kill()
         if self.thread is not None:

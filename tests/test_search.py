@@ -275,7 +275,8 @@ def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, t
     assert held["reading"].wait(timeout=30)
     job = search._Job.current
     assert job is not None and job.service is not None
-    stopping = threading.Thread(target=search.before_build)  # the next build starts ...
+    next_build = {"plugins": {"dossier": None}, "site_dir": str(site)}
+    stopping = threading.Thread(target=search.before_build, args=(next_build,))  # the next build starts ...
     stopping.start()
     assert job.cancelled.wait(timeout=30)
     job.service.process.wait(timeout=30)  # ... and the indexer is stopped at once, while it still works
@@ -286,3 +287,26 @@ def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, t
     assert search._Job.current is None
     assert _state(site) == "indexing"  # the cancelled index did not replace anything
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
+
+
+def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_path: Path) -> None:
+    """`mkdocs build` hands each page to Pagefind as it writes it (so that Pagefind indexes while MkDocs builds);
+    under serve the index is then written in the background. Same pages, same index as Pagefind reading them."""
+    read = Path(shutil.copytree(site, tmp_path / "read"))
+    search.index_site(read)
+    shutil.rmtree(site / "pagefind")
+    config = {"site_dir": str(site), "plugins": {"dossier": None}}
+    search.before_build(config, serving=True)
+    for page in sorted(site.rglob("*.html")):
+        url = page.relative_to(site).as_posix().removesuffix("index.html")
+        search.add_page(url, page.read_text(encoding="utf-8"))
+    search.after_build(config, serving=True)
+    job = search._Job.current
+    assert job is not None and job.session is not None and job.thread is not None
+    job.thread.join(timeout=60)
+    assert _state(site) == "ready"
+    given, indexed = pagefind_pages(site / "pagefind"), pagefind_pages(read / "pagefind")
+    assert len(given) == 23
+    assert {url: page["content"] for url, page in given.items()} == {url: p["content"] for url, p in indexed.items()}
+    assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
+    search.shutdown()
