@@ -504,11 +504,12 @@ def _searched_by_theme(config: Mapping[str, Any]) -> bool:
 def before_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
     """At the start of every build. A background indexing of the previous preview build stops here, before MkDocs
     empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind starts, to be
-    given the pages as MkDocs writes them (:func:`add_page`)."""
+    given the pages as MkDocs writes them (:func:`add_page`). Not under serve: handing pages over costs the build
+    a little (encoding them), and a preview's rebuild must not wait for search; its site is indexed afterwards."""
     _Job.stop()
     _Session.stop()
-    if not _searched_by_theme(config):
-        _Session.current = _Session(background=serving)
+    if not serving and not _searched_by_theme(config):
+        _Session.current = _Session()
 
 
 def add_page(url: str, output: str) -> None:
@@ -525,7 +526,7 @@ def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
         return
     site_dir = Path(config["site_dir"])
     if serving:
-        _Job.start(site_dir, session)
+        _Job.start(site_dir)
         return
     report = session.finish(site_dir) if session is not None else index_site(site_dir)
     others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
@@ -554,9 +555,8 @@ class _Session:
 
     current: ClassVar[_Session | None] = None
 
-    def __init__(self, *, background: bool) -> None:
+    def __init__(self) -> None:
         self.started = time.perf_counter()
-        self.background = background
         self.pages: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
         self.service: _Pagefind | None = None
         self.index = 0
@@ -581,7 +581,7 @@ class _Session:
         if self.service is None:
             match = _HTML_LANG_TEXT.search(text)
             self.lang = match.group(1).lower() if match else "unknown"
-            self.service = _Pagefind(background=self.background)
+            self.service = _Pagefind()
             config = {"exclude_selectors": _exclusions(self.lang)}
             self.index = self.service.call({"type": "NewIndex", "config": config})["index_id"]
         self.marked += 1
@@ -634,7 +634,6 @@ class _Job:
     """Indexing the preview's site in the background. The search box shows :data:`MANIFEST`'s state meanwhile."""
 
     site_dir: Path
-    session: _Session | None = None  # the pages given as MkDocs wrote them, if it did
     cancelled: threading.Event = field(default_factory=threading.Event)
     service: _Pagefind | None = None
     thread: threading.Thread | None = None
@@ -642,12 +641,12 @@ class _Job:
     lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def start(cls, site_dir: Path, session: _Session | None = None) -> None:
+    def start(cls, site_dir: Path) -> None:
         cls.stop()
         pending = site_dir / BUNDLE / MANIFEST
         pending.parent.mkdir(parents=True, exist_ok=True)
         pending.write_text('{"state": "indexing"}\n', encoding="utf-8")
-        job = cls(site_dir, session=session)
+        job = cls(site_dir)
         job.thread = threading.Thread(target=job.run, name="dossier-search-index", daemon=True)
         with cls.lock:
             cls.current = job
@@ -666,10 +665,7 @@ class _Job:
 
     def run(self) -> None:
         try:
-            if self.session is not None:
-                report = self.session.finish(self.site_dir, job=self)
-            else:
-                report = index_site(self.site_dir, job=self)
+            report = index_site(self.site_dir, job=self)
         except Exception as exc:  # a background thread: reported, never raised
             if not self.cancelled.is_set():
                 log.warning(f"dossier: the search index was not built: {exc}")
@@ -678,7 +674,7 @@ class _Job:
 
     def cancel(self) -> None:
         self.cancelled.set()
-        service = self.service or (self.session.service if self.session is not None else None)
+        service = self.service
         if service is not None:
             service.kill()
         if self.thread is not None:

@@ -290,23 +290,25 @@ def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, t
 
 
 def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_path: Path) -> None:
-    """`mkdocs build` hands each page to Pagefind as it writes it (so that Pagefind indexes while MkDocs builds);
-    under serve the index is then written in the background. Same pages, same index as Pagefind reading them."""
+    """`mkdocs build` hands each page to Pagefind as it writes it, so that Pagefind indexes while MkDocs builds.
+    Same pages, same index as Pagefind reading them from the written site (`dossier index`, the preview)."""
     read = Path(shutil.copytree(site, tmp_path / "read"))
     search.index_site(read)
     shutil.rmtree(site / "pagefind")
     config = {"site_dir": str(site), "plugins": {"dossier": None}}
-    search.before_build(config, serving=True)
+    search.before_build(config)
+    assert search._Session.current is not None
     for page in sorted(site.rglob("*.html")):
         url = page.relative_to(site).as_posix().removesuffix("index.html")
         search.add_page(url, page.read_text(encoding="utf-8"))
-    search.after_build(config, serving=True)
-    job = search._Job.current
-    assert job is not None and job.session is not None and job.thread is not None
-    job.thread.join(timeout=60)
+    search.after_build(config)
     assert _state(site) == "ready"
     given, indexed = pagefind_pages(site / "pagefind"), pagefind_pages(read / "pagefind")
     assert len(given) == 23
     assert {url: page["content"] for url, page in given.items()} == {url: p["content"] for url, p in indexed.items()}
     assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
-    search.shutdown()
+
+
+def test_the_preview_hands_no_page_over_during_its_builds(site: Path) -> None:
+    search.before_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    assert search._Session.current is None  # its site is indexed once written, in the background
