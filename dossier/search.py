@@ -172,7 +172,7 @@ class _Pagefind:
 
     def send(self, payload: dict[str, Any]) -> int:
         self.last += 1
-        message = json.dumps({"message_id": self.last, "payload": payload}).encode("utf-8")
+        message = json.dumps({"message_id": self.last, "payload": payload}, ensure_ascii=False).encode("utf-8")
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(base64.b64encode(message) + b",")
@@ -530,9 +530,9 @@ def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
         return
     report = session.finish(site_dir) if session is not None else index_site(site_dir)
     others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
-    log.info(
-        f"dossier: search index: {report.pages} pages{f' and {others}' if others else ''} ({report.seconds:.1f} s)"
-    )
+    after = " after the pages" if session is not None and session.service is not None else ""
+    found = f"{report.pages} pages{f' and {others}' if others else ''}"
+    log.info(f"dossier: search index: {found} ({report.seconds:.1f} s{after})")
     if not report.marked:
         log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
 
@@ -590,7 +590,9 @@ class _Session:
         self.fragments.extend(_page_fragments(text, url, self.lang))
 
     def finish(self, site_dir: Path, job: _Job | None = None) -> Report:
-        """Wait for the pages handed over, then write the index (:func:`_write`)."""
+        """Wait for the pages handed over, then write the index (:func:`_write`). The report's time is what the
+        build waited for the index once its pages were written."""
+        self.started = time.perf_counter()
         self.pages.put(None)
         self.thread.join()
         if self.failure is not None:

@@ -420,7 +420,7 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
 SEARCH_VARIANTS = ("material", "pagefind", "none")  # Material's plugin; the dossier plugin's Pagefind; no search
 SEARCH_FILES = re.compile(r"/(pagefind/|search/|assets/javascripts/workers/search|assets/javascripts/lunr/)")
 SEARCH_TIMEOUT = 180_000  # ms: Material's worker indexes its whole index before the first result
-PAGEFIND_LOG = re.compile(r"dossier: search index: .*\((\d+(?:\.\d+)?) s\)")
+PAGEFIND_LOG = re.compile(r"dossier: search index: .*\((\d+(?:\.\d+)?) s after the pages\)")
 
 
 def search_config(project: Path, variant: str) -> Path:
@@ -604,8 +604,11 @@ def bench_search(size: str, workdir: Path, args: argparse.Namespace) -> dict[str
     result["pagefind_index_bytes"] = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     result["pagefind_index_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
     result["queries"] = search_queries(project)
-    say("first searches in Chromium")
-    result["browser"] = browser_figures(project, result["queries"], args.runs)
+    if args.no_browser:
+        result["browser"] = None
+    else:
+        say("first searches in Chromium")
+        result["browser"] = browser_figures(project, result["queries"], args.runs)
     result["load_average_after"] = _load_average()
     return result
 
@@ -631,7 +634,8 @@ def search_table(result: dict[str, Any]) -> str:
         f"{_megabytes(r['build_pagefind_peak_mb'])} | {_megabytes(r['build_none_peak_mb'])} |",
         f"| search's share of the build (build − no search) | {_s(r['material_plugin_s'])} | "
         f"{_s(r['pagefind_share_s'])} | |",
-        f"| Pagefind indexing, as logged in the build | | {_s(r['pagefind_index_in_build_s'])} | |",
+        f"| the build waiting for the index once its pages are written (logged) | | "
+        f"{_s(r['pagefind_index_in_build_s'])} | |",
         f"| `dossier index` alone (peak memory) | | {_s(r['dossier_index_s'])} "
         f"({_megabytes(r['dossier_index_peak_mb'])}) | |",
         f"| index on disk | {_mb(r['material_index_bytes'])} (1 file) | {_mb(r['pagefind_index_bytes'])} "
@@ -656,7 +660,7 @@ def search_table(result: dict[str, Any]) -> str:
                     f"`{query}` | {m['first_ms']:,.0f} ms | {p['first_ms']:,.0f} ms |"
                 )
     else:
-        lines.append("\n(Chromium or the playwright package not found: no browser figures.)")
+        lines.append("\n(No browser figures: --no-browser, or no Chromium or playwright package.)")
     lines.append(f"\nLoad average before and after: {r['load_average_before']}, {r['load_average_after']}.\n")
     return "\n".join(lines)
 
@@ -778,6 +782,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--search", action="store_true", help="measure the search instead: Pagefind against Material's search plugin"
     )
+    parser.add_argument("--no-browser", action="store_true", help="with --search: the builds only")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
