@@ -367,7 +367,7 @@ def _pages(site_dir: Path) -> list[Path]:
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 _LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
 _HTML_LANG_TEXT = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
-_LANG_VALUE_TEXT = re.compile(r'\slang="([^"]*)"')
+_HTML_OPEN = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 
 
 def _site_language(pages: list[Path]) -> str | None:
@@ -410,14 +410,42 @@ def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Frag
     return marked, fragments
 
 
+def _content(text: str) -> str:
+    """A page cut down to what Pagefind indexes of it, its ``data-pagefind-body`` element (a third of a page of M
+    is Material's header, navigation, footer and scripts): less to encode here and to parse there. Cut at the end
+    of Material's article, which holds it: a search for the element's own end would cost the build more than it
+    saves. Any other page is given whole."""
+    opening = _HTML_OPEN.search(text)
+    body = _body(text)
+    if opening is None or body is None or text.find(" data-pagefind-body", body.end()) >= 0:
+        return text
+    end = text.find("</article>", body.end())
+    if end < 0 or text.find("<article", body.end(), end) >= 0:
+        return text
+    return f'{opening.group(0)}<head><meta charset="utf-8"></head><body>{text[body.start() : end]}</body></html>'
+
+
+def _body(text: str) -> re.Match[str] | None:
+    """The opening tag of the page's ``data-pagefind-body`` element (found with str.find: a regular expression
+    trying every tag of every page is a second of a build on M)."""
+    at = text.find(" data-pagefind-body")
+    if at < 0:
+        return None
+    return _BODY.match(text, text.rfind("<", 0, at))
+
+
 def _page_fragments(text: str, url: str, lang: str) -> list[Fragment]:
     """:func:`_foreign` of a page given as text, with the same quick way out."""
     match = _HTML_LANG_TEXT.search(text)
     page_lang = match.group(1).lower() if match else lang
     primary = page_lang.split("-")[0]
-    if all(value.lower().split("-")[0] == primary for value in _LANG_VALUE_TEXT.findall(text)):
-        return []
-    return list(_foreign(text, url, page_lang))
+    at = text.find(' lang="')
+    while at >= 0:  # (str.find: most pages have no lang but their <html>'s)
+        end = text.find('"', at + 7)
+        if text[at + 7 : end].lower().split("-")[0] != primary:
+            return list(_foreign(text, url, page_lang))
+        at = text.find(' lang="', end)
+    return []
 
 
 def _url(site_dir: Path, path: Path) -> str:
@@ -432,13 +460,25 @@ def _url(site_dir: Path, path: Path) -> str:
 
 def _foreign(text: str, url: str, page_lang: str) -> Iterator[Fragment]:
     """The fragments of a page in another language than ``page_lang``, outside the parts left out of the index."""
-    body = _BODY.search(text)
+    body = _body(text)
     if body is None:
         return
     start, end = body.end(), _element_end(text, body.group(1), body.start())
     kind_match = _KIND.search(body.group(2))
     kind = kind_match.group(1) if kind_match else "page"
-    excluded = [(m.start(), _element_end(text, m.group(1), m.start())) for m in _EXCLUDED.finditer(text, start, end)]
+    excluded = [(m.start(), m.group(1)) for m in _EXCLUDED.finditer(text, start, end)]
+    excluded_at = [position for position, _ in excluded]
+    ends: dict[int, int] = {}  # where an excluded element ends, found only when needed
+
+    def left_out(position: int) -> bool:
+        for i in range(bisect.bisect_right(excluded_at, position) - 1, -1, -1):
+            opened, tag = excluded[i]
+            if opened not in ends:
+                ends[opened] = _element_end(text, tag, opened)
+            if ends[opened] > position:
+                return True
+        return False
+
     headings = []  # (position, level, id, text)
     for m in _HEADING.finditer(text, start, end):
         anchor = _ID.search(m.group(2))
@@ -450,7 +490,7 @@ def _foreign(text: str, url: str, page_lang: str) -> Iterator[Fragment]:
         tag, lang = m.group(1).lower(), m.group(2).strip().lower()
         if m.start() < covered or tag in _VOID or not lang or _same_language(lang, page_lang):
             continue
-        if any(a <= m.start() < b for a, b in excluded):
+        if left_out(m.start()):
             continue
         stop = _element_end(text, tag, m.start())
         covered = stop
@@ -585,7 +625,13 @@ class _Session:
             config = {"exclude_selectors": _exclusions(self.lang)}
             self.index = self.service.call({"type": "NewIndex", "config": config})["index_id"]
         self.marked += 1
-        page = {"type": "AddFile", "index_id": self.index, "url": url, "file_contents": text, "file_path": None}
+        page = {
+            "type": "AddFile",
+            "index_id": self.index,
+            "url": url,
+            "file_contents": _content(text),
+            "file_path": None,
+        }
         self.sent.append(self.service.send(page))
         self.fragments.extend(_page_fragments(text, url, self.lang))
 
