@@ -22,10 +22,15 @@ What is indexed is decided by markup, so that any built site can be indexed, wha
 Figures need nothing: Pagefind drops punctuation inside a word when indexing and in the query, so 11.000, 11,000
 and 11000 are one word (tests/test_browser.py checks it).
 
-``mkdocs build`` indexes the site when it is written (the plugin calls :func:`after_build`); under ``mkdocs serve``
-the index is built in the background after each build and dropped when the next build starts, so that it never
-delays a rebuild; until it is ready the search box says so. Sites built by another engine from ``dossier render
---out`` are indexed with ``dossier index SITE_DIR``.
+``mkdocs build`` hands each page to Pagefind as it writes it (the plugin calls :func:`before_build`,
+:func:`add_page` and :func:`after_build`): Pagefind indexes on the second core while MkDocs builds on the first,
+and only the index's files are left to write at the end. Under ``mkdocs serve`` the written site is indexed in the
+background after each build and the indexing dropped when the next build starts, so that it never delays a
+rebuild; until it is ready the search box says so. Sites built by another engine from ``dossier render --out``
+are indexed with ``dossier index SITE_DIR``.
+
+Pagefind is spoken to directly, as its service (:class:`_Pagefind`); the index's files are asked for and written
+here (:func:`_save`).
 """
 
 from __future__ import annotations
