@@ -338,4 +338,22 @@ def _cite(project: Project, source_id: str, passage: str) -> scaffold.Cite:
         sys.exit(EXIT_INVALID)
 
 
+@main.command("index")
+@click.argument("site_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def index_command(site_dir: Path) -> None:
+    """Build the search index of a built site (SITE_DIR/pagefind): for sites built by another engine from
+    `dossier render --out`; `mkdocs build` with the dossier plugin does it itself."""
+    from dossier import search
+
+    report = search.index_site(site_dir)  # a SearchError is printed by click as "Error: ...", exit status 1
+    others = "".join(f", {count} passages in {lang}" for lang, count in report.records.items())
+    click.echo(f"{display_path(site_dir / search.BUNDLE)}: {report.pages} pages{others} ({report.seconds:.1f} s)")
+    if not report.marked:
+        click.echo(
+            "warning: no page marks its content for search (data-pagefind-body), so every page was indexed whole,"
+            " menus included: build the site with the theme overrides in dossier/theme (see the README)",
+            err=True,
+        )
+
+
 __all__ = ["main"]

@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, report
+from dossier import livereload, report, search
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
@@ -70,6 +70,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             self.preview = None
 
     def on_shutdown(self) -> None:
+        search.shutdown()
         if self.preview is not None:
             self.preview.close()
         self.preview = None
@@ -77,6 +78,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = Build()
         preview = self.preview
+        search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
         root = Path(config.config_file_path or ".").resolve().parent
         lang = interface_language(self.config.lang, config.theme.get("language") if config.theme else None)
         gc.disable()  # loading makes no cyclic garbage: collected once, after (see on_post_build)
@@ -210,6 +212,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(1000)  # the theme's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        search.add_page(page.url, output)  # indexed while the next pages are built
         if self.preview is not None:
             self.preview.themed(page, output)
         return output
@@ -227,10 +230,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search.after_build(config, serving=self.preview is not None)  # in the background under serve
         if self.preview is not None:
             self.preview.built()
 
     def on_build_error(self, *, error: Exception) -> None:
+        search.abort()
         if self.preview is not None:
             self.preview.failed()
 

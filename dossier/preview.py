@@ -80,7 +80,9 @@ class KeptPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         preview, uri = self.preview, self.file.src_uri
         assert self.markdown is not None
-        key = hashlib.sha256(f"{preview.fingerprint}\0{self.markdown}".encode()).hexdigest()
+        # The front matter too: the theme shows it (tags, title), though conversion never sees it.
+        meta = repr(_plain(self.meta))
+        key = hashlib.sha256(f"{preview.fingerprint}\0{meta}\0{self.markdown}".encode()).hexdigest()
         preview.keys[uri] = key
         kept = preview.conversions.get(uri)
         if kept is not None and kept.key == key:

@@ -33,7 +33,9 @@ _T = TypeVar("_T")
 
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
-ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
+ASSETS = (
+    "assets/dossier/dossier.css", "assets/dossier/dossier.js", "assets/dossier/search.css", "assets/dossier/search.js",
+)  # fmt: skip
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -565,7 +567,7 @@ class Renderer:
             listing = kind.listing
             if listing is not None:
                 for sheet, title in self._titled(kind, pages):
-                    meta: dict[str, Any] = {"title": title}
+                    meta: dict[str, Any] = {"title": title, "search": {"kind": kind.name}}  # the search's filter
                     if not listing.searchable:
                         meta.update(NOT_SEARCHED)
                     elif tagged and (tags := sorted({tag for record in sheet.records for tag in record.tags})):
@@ -574,7 +576,7 @@ class Renderer:
                     pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
             if kind.pages is not None:
                 for record in self.dossier.records[kind.name]:
-                    meta = {"title": self.label(record)}
+                    meta = {"title": self.label(record), "search": {"kind": kind.name}}
                     if tagged and record.tags:
                         meta["tags"] = list(record.tags)
                     values = kind.pages.context(record, self.site) if kind.pages.context else {}

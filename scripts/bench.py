@@ -16,6 +16,9 @@ temporary folder) it measures, as the median of ``--runs`` runs:
 - the live preview (median of ``--edits`` edits): with ``mkdocs serve`` running, the time from saving a changed
   event title to its page being served with the new text.
 
+``--search`` measures the site's search instead (see :func:`bench_search`): Pagefind (dossier/search.py) against
+Material's search plugin, builds interleaved in one run, and a reader's first search in Chromium.
+
 It prints the machine and a Markdown table, and with ``--json`` writes every figure to a file. Run it with the
 virtualenv's Python, which has ``dossier`` and MkDocs installed.
 """
@@ -24,6 +27,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
+import gzip
+import http.server
 import io
 import json
 import os
@@ -36,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -75,6 +82,7 @@ class Measured:
     seconds: float
     peak_mb: float | None
     output: str
+    cpu_s: float | None = None  # user + system time of the command and its children (GNU time): less noisy
 
 
 # -- running things ----------------------------------------------------------------------------------------------
@@ -96,11 +104,13 @@ def run_with_memory(command: list[str], cwd: Path, *, what: str) -> Measured:
             report_path = Path(report.name)
         try:
             measured = run([str(TIME), "-v", "-o", str(report_path), *command], cwd, what=what)
-            match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report_path.read_text())
+            report = report_path.read_text()
         finally:
             report_path.unlink(missing_ok=True)
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
         peak = int(match.group(1)) / 1024 if match else None
-        return Measured(measured.seconds, peak, measured.output)
+        times = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report)]
+        return Measured(measured.seconds, peak, measured.output, sum(times) if len(times) == 2 else None)
     measured = run([sys.executable, "-c", _RSS_WRAPPER, *command], cwd, what=what)
     found = re.findall(r"BENCH_MAXRSS=(\d+)", measured.output)
     peak_kb = int(found[-1]) / (1024 if sys.platform == "darwin" else 1) if found else None  # bytes on macOS
@@ -160,8 +170,9 @@ def prepare(size: str, workdir: Path, seed: int) -> tuple[Path, float | None]:
 def baseline_config(project: Path, docs_dir: str, site_dir: str, generated: list[str]) -> Path:
     """The project's mkdocs.yml without the dossier plugin, building the pre-rendered folder ``docs_dir``.
 
-    What the plugin does besides generating is done here by configuration: its stylesheet and script are added to
-    every page, and the generated pages (``generated``: their paths) are marked as not in the nav, so that
+    What the plugin does besides generating is done here by configuration: its theme overrides, stylesheets and
+    scripts are added to every page, and the generated pages (``generated``: their paths) are marked as not in the
+    nav, so that
     ``validation.omitted_files`` does not warn about them (by folder: one pattern per generated page would make
     MkDocs match every file against hundreds of patterns).
     """
@@ -175,6 +186,9 @@ def baseline_config(project: Path, docs_dir: str, site_dir: str, generated: list
     ]
     config["docs_dir"] = docs_dir
     config["site_dir"] = site_dir
+    from dossier.plugin import THEME_DIR
+
+    config["theme"] = {**config.get("theme", {}), "custom_dir": str(THEME_DIR)}  # as the plugin adds it
     config["extra_css"] = [*config.get("extra_css", []), *(a for a in ASSETS if a.endswith(".css"))]
     config["extra_javascript"] = [*config.get("extra_javascript", []), *(a for a in ASSETS if a.endswith(".js"))]
     patterns = sorted({"/" + (uri.split("/")[0] + "/" if "/" in uri else uri) for uri in generated})
@@ -195,7 +209,11 @@ def counts(data_dir: Path) -> dict[str, int]:
 
 def site_figures(site: Path) -> dict[str, Any]:
     pages = sorted((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html"))
+    bundle = site / "pagefind"  # Pagefind's index (dossier/search.py), else Material's
     index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size if index.is_file() else None
+    if bundle.is_dir():
+        index_bytes = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return {
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
         "site_files": sum(1 for p in site.rglob("*") if p.is_file()),
@@ -203,7 +221,7 @@ def site_figures(site: Path) -> dict[str, Any]:
         "page_median_bytes": int(statistics.median(size for size, _ in pages)) if pages else 0,
         "page_max_bytes": pages[-1][0] if pages else 0,
         "page_max": pages[-1][1] if pages else None,
-        "search_index_bytes": index.stat().st_size if index.is_file() else None,
+        "search_index_bytes": index_bytes,
     }
 
 
@@ -394,10 +412,11 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
     ]
     result["render_cli_s"] = median(renders)
     plain = baseline_config(project, "rendered", "site-baseline", generated)
-    baselines = [
-        run_with_memory(mkdocs("build", "--strict", "-f", plain.name), project, what="mkdocs build (baseline)")
-        for _ in range(args.runs)
-    ]
+    baselines = []
+    for _ in range(args.runs):  # the plugin's build indexes the site: so does the baseline, with `dossier index`
+        built = run_with_memory(mkdocs("build", "--strict", "-f", plain.name), project, what="mkdocs build (baseline)")
+        indexed = run(dossier_cli("index", "site-baseline"), project, what="dossier index (baseline)")
+        baselines.append(Measured(built.seconds + indexed.seconds, built.peak_mb, built.output + indexed.output))
     result["baseline_s"] = median([b.seconds for b in baselines])
     result["baseline_peak_mb"] = peak(baselines)
     result["baseline_site_bytes"] = site_figures(project / "site-baseline")["site_bytes"]
@@ -417,6 +436,255 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
     result.pop("profile", None)
     result["load_average_after"] = _load_average()
     return result
+
+
+# -- search: Pagefind against Material's search plugin -----------------------------------------------------------
+SEARCH_VARIANTS = ("material", "pagefind", "none")  # Material's plugin; the dossier plugin's Pagefind; no search
+SEARCH_FILES = re.compile(r"/(pagefind/|search/|assets/javascripts/workers/search|assets/javascripts/lunr/)")
+SEARCH_TIMEOUT = 180_000  # ms: Material's worker indexes its whole index before the first result
+PAGEFIND_LOG = re.compile(r"dossier: search index: .*\((\d+(?:\.\d+)?) s after the pages\)")
+
+
+def search_config(project: Path, variant: str) -> Path:
+    """The project's mkdocs.yml with Material's search plugin (``material``: the dossier plugin then leaves search
+    to it), with none (``pagefind``: the dossier plugin indexes the site), or with it disabled (``none``: no search
+    at all, what both cost on top of)."""
+    config = read_config(project / "mkdocs.yml")
+    plugins = [p for p in config.get("plugins") or [] if p != "search" and not (isinstance(p, dict) and "search" in p)]
+    if variant == "material":
+        plugins.insert(0, "search")
+    elif variant == "none":
+        plugins.insert(0, {"search": {"enabled": False}})
+    config["plugins"] = plugins
+    config["site_dir"] = f"site-{variant}"
+    target = project / f"mkdocs.{variant}.yml"
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def search_queries(project: Path) -> list[tuple[str, str]]:
+    """What a reader might type, taken from the data: (what it is, the query)."""
+
+    def records(kind: str) -> list[dict[str, Any]]:
+        paths = sorted((project / "data" / kind).glob("*.yml"))
+        return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths]
+
+    events, actors, claims, quotes = records("events"), records("actors"), records("claims"), records("quotes")
+    title = events[len(events) // 2]["title"]
+    word = max(re.findall(r"\w+", title), key=len)
+    surname = re.findall(r"\w+", actors[len(actors) // 3]["name"])[-1]
+    statement = re.findall(r"\w+", claims[len(claims) // 2]["statement"])
+    phrase = " ".join(statement[1:4])
+    english = next((q["original"]["text"] for q in quotes if (q.get("original") or {}).get("lang") == "en"), None)
+    queries = [("a word of an event's title", word), ("a name", surname), ("three words of a claim", phrase)]
+    if english:
+        queries.append(("four words of an English original", " ".join(english.split()[:4])))
+    return queries
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder; with ``gzip`` set, text files are compressed as web hosts do (GitHub Pages, Netlify)."""
+
+    gzip = False
+    TEXT = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.gzip and accepts and path.is_file() and path.suffix in self.TEXT):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def first_search(browser: Any, base: str, query: str, variant: str) -> dict[str, Any]:
+    """A reader's first search on a fresh page of the site: the bytes of the search's files (Material's index and
+    worker are fetched with the page, Pagefind's at the first keystroke), the milliseconds from the keystroke to
+    the first results on screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        fetched: list[tuple[str, int]] = []
+        page.on("requestfinished", lambda r: fetched.append((r.url, max(0, r.sizes()["responseBodySize"]))))
+        page.goto(base, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.locator("input.md-search__input").click()
+        shown = (
+            "() => (document.querySelector('[data-dossier-search]') || {}).dataset?.shown === " + json.dumps(query)
+            if variant == "pagefind"
+            else "() => document.querySelector('.md-search-result__item') !== null"
+        )
+        page.evaluate(
+            "shown => { window.__first = null; const check = new Function('return (' + shown + ')()');"
+            " new MutationObserver((_, o) => { if (check()) { window.__first = performance.now(); o.disconnect(); } })"
+            ".observe(document.body, {childList: true, subtree: true, attributes: true}); }",
+            shown,
+        )
+        started = page.evaluate("performance.now()")
+        page.keyboard.type(query)
+        page.wait_for_function("window.__first !== null", timeout=SEARCH_TIMEOUT)
+        first = page.evaluate("window.__first") - started
+        page.wait_for_load_state("networkidle")
+        searched = [(url, size) for url, size in fetched if url.startswith("http") and SEARCH_FILES.search(url)]
+        return {"bytes": sum(size for _, size in searched), "requests": len(searched), "first_ms": first}
+    finally:
+        context.close()
+
+
+def browser_figures(project: Path, queries: list[tuple[str, str]], runs: int) -> dict[str, Any] | None:
+    """Every query on each site, raw and gzip-served: median bytes and time of ``runs`` fresh pages each."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    figures: dict[str, Any] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        try:
+            for served in ("raw", "gzip"):
+                servers = {}
+                for variant in ("material", "pagefind"):
+                    handler = type("Handler", (_SiteHandler,), {"gzip": served == "gzip"})
+                    bound = functools.partial(handler, directory=str(project / f"site-{variant}"))
+                    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), bound)
+                    threading.Thread(target=server.serve_forever, daemon=True).start()
+                    servers[variant] = server
+                try:
+                    for label, query in queries:
+                        for variant, server in servers.items():  # interleaved, fresh page each time
+                            base = f"http://127.0.0.1:{server.server_address[1]}/"
+                            samples = [first_search(browser, base, query, variant) for _ in range(runs)]
+                            figures[f"{served}|{variant}|{label}"] = {
+                                "query": query,
+                                "bytes": median([s["bytes"] for s in samples]),
+                                "requests": median([s["requests"] for s in samples]),
+                                "first_ms": median([s["first_ms"] for s in samples]),
+                            }
+                finally:
+                    for server in servers.values():
+                        server.shutdown()
+                        server.server_close()
+        finally:
+            browser.close()
+    return figures
+
+
+def bench_search(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Material's search plugin against Pagefind on one project: ``mkdocs build --strict`` of each, and of neither,
+    interleaved (the order turns every run), median of ``--runs``; Pagefind's own indexing time (its log line) and
+    ``dossier index`` alone; the indexes on disk; and in Chromium a reader's first search, for each query of
+    :func:`search_queries`, the sites served as they are and gzip-compressed."""
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(f"[{size} search] {message}", file=sys.stderr, flush=True)
+
+    project, _ = prepare(size, workdir, args.seed)
+    configs = {variant: search_config(project, variant) for variant in SEARCH_VARIANTS}
+    builds: dict[str, list[Measured]] = {variant: [] for variant in SEARCH_VARIANTS}
+    for number in range(args.runs):
+        order = SEARCH_VARIANTS[number % 3 :] + SEARCH_VARIANTS[: number % 3]
+        for variant in order:
+            command = mkdocs("build", "--strict", "-f", configs[variant].name)
+            builds[variant].append(run_with_memory(command, project, what=f"mkdocs build ({variant})"))
+            say(f"build {number + 1} {variant}: {builds[variant][-1].seconds:.1f} s")
+    result: dict[str, Any] = {"size": size, "load_average_before": _load_average()}
+    for variant, measured in builds.items():
+        result[f"build_{variant}_s"] = median([m.seconds for m in measured])
+        cpu = [m.cpu_s for m in measured if m.cpu_s is not None]
+        result[f"build_{variant}_cpu_s"] = median(cpu) if cpu else None
+        result[f"build_{variant}_samples_s"] = [m.seconds for m in measured]
+        result[f"build_{variant}_peak_mb"] = peak(measured)
+    logged = [float(m.group(1)) for b in builds["pagefind"] if (m := PAGEFIND_LOG.search(b.output))]
+    result["pagefind_index_in_build_s"] = median(logged) if logged else None
+    result["ratio_pagefind_material"] = result["build_pagefind_s"] / result["build_material_s"]
+    if result["build_pagefind_cpu_s"] and result["build_material_cpu_s"]:
+        result["ratio_pagefind_material_cpu"] = result["build_pagefind_cpu_s"] / result["build_material_cpu_s"]
+    result["material_plugin_s"] = result["build_material_s"] - result["build_none_s"]
+    result["pagefind_share_s"] = result["build_pagefind_s"] - result["build_none_s"]
+    alone = [
+        run_with_memory(dossier_cli("index", "site-pagefind"), project, what="dossier index") for _ in range(args.runs)
+    ]
+    result["dossier_index_s"] = median([m.seconds for m in alone])
+    result["dossier_index_peak_mb"] = peak(alone)
+    result["material_index_bytes"] = site_figures(project / "site-material")["search_index_bytes"]
+    bundle = project / "site-pagefind/pagefind"
+    result["pagefind_index_bytes"] = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    result["pagefind_index_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
+    result["queries"] = search_queries(project)
+    if args.no_browser:
+        result["browser"] = None
+    else:
+        say("first searches in Chromium")
+        result["browser"] = browser_figures(project, result["queries"], args.runs)
+    result["load_average_after"] = _load_average()
+    return result
+
+
+def search_table(result: dict[str, Any]) -> str:
+    def kib(value: float) -> str:
+        return f"{value / 1024:,.0f} KiB" if value < 1024 * 1024 else f"{value / 1024 / 1024:.1f} MiB"
+
+    r = result
+    lines = [
+        f"### {r['size']}: Material's search plugin against Pagefind",
+        "",
+        "| | Material search | Pagefind | no search |",
+        "|---|---:|---:|---:|",
+        f"| `mkdocs build --strict` (median of {len(r['build_pagefind_samples_s'])}) | {_s(r['build_material_s'])} | "
+        f"{_s(r['build_pagefind_s'])} | {_s(r['build_none_s'])} |",
+        "| builds, in run order | "
+        + " | ".join(", ".join(f"{s:.1f}" for s in r[f"build_{v}_samples_s"]) for v in SEARCH_VARIANTS)
+        + " |",
+        f"| CPU time of the build (user + system, median) | {_s(r['build_material_cpu_s'])} | "
+        f"{_s(r['build_pagefind_cpu_s'])} | {_s(r['build_none_cpu_s'])} |",
+        f"| peak memory of the build | {_megabytes(r['build_material_peak_mb'])} | "
+        f"{_megabytes(r['build_pagefind_peak_mb'])} | {_megabytes(r['build_none_peak_mb'])} |",
+        f"| search's share of the build (build − no search) | {_s(r['material_plugin_s'])} | "
+        f"{_s(r['pagefind_share_s'])} | |",
+        f"| the build waiting for the index once its pages are written (logged) | | "
+        f"{_s(r['pagefind_index_in_build_s'])} | |",
+        f"| `dossier index` alone (peak memory) | | {_s(r['dossier_index_s'])} "
+        f"({_megabytes(r['dossier_index_peak_mb'])}) | |",
+        f"| index on disk | {_mb(r['material_index_bytes'])} (1 file) | {_mb(r['pagefind_index_bytes'])} "
+        f"({r['pagefind_index_files']:,} files) | |",
+        f"| **Pagefind build / Material build**: wall time, CPU time | | {_x(r['ratio_pagefind_material'])}, "
+        f"{_x(r.get('ratio_pagefind_material_cpu'))} | |",
+    ]
+    browser = r.get("browser")
+    if browser:
+        lines += ["", "| first search in Chromium (median) | query | Material | Pagefind |", "|---|---|---:|---:|"]
+        for served in ("raw", "gzip"):
+            for label, query in r["queries"]:
+                m, p = browser[f"{served}|material|{label}"], browser[f"{served}|pagefind|{label}"]
+                lines.append(
+                    f"| {label}, served {'as is' if served == 'raw' else 'gzip'}: bytes (requests) | `{query}` | "
+                    f"{kib(m['bytes'])} ({m['requests']:.0f}) | {kib(p['bytes'])} ({p['requests']:.0f}) |"
+                )
+            for label, query in r["queries"]:
+                m, p = browser[f"{served}|material|{label}"], browser[f"{served}|pagefind|{label}"]
+                lines.append(
+                    f"| {label}, served {'as is' if served == 'raw' else 'gzip'}: keystroke → first results | "
+                    f"`{query}` | {m['first_ms']:,.0f} ms | {p['first_ms']:,.0f} ms |"
+                )
+    else:
+        lines.append("\n(No browser figures: --no-browser, or no Chromium or playwright package.)")
+    lines.append(f"\nLoad average before and after: {r['load_average_before']}, {r['load_average_after']}.\n")
+    return "\n".join(lines)
 
 
 # -- the report --------------------------------------------------------------------------------------------------
@@ -485,7 +753,7 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("`mkdocs build --strict` with the plugin", "build_s", _s),
     ("peak memory, plugin build", "build_peak_mb", _megabytes),
     ("`dossier render --out X`", "render_cli_s", _s),
-    ("baseline: `mkdocs build` of X, no plugin", "baseline_s", _s),
+    ("baseline: `mkdocs build` of X, no plugin, + `dossier index`", "baseline_s", _s),
     ("peak memory, baseline build", "baseline_peak_mb", _megabytes),
     ("**plugin build / baseline**", "ratio_build_baseline", _x),
     ("**generation / plugin build**", "ratio_generation_build", _x),
@@ -493,7 +761,7 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("HTML pages", "html_pages", _n),
     ("median page", "page_median_bytes", _kb),
     ("largest page", "page_max_bytes", _kb),
-    ("search/search_index.json", "search_index_bytes", _mb),
+    ("search index (all of pagefind/, fetched in pieces)", "search_index_bytes", _mb),
     ("`mkdocs serve` start (first page served)", "serve_startup_s", _s),
     ("preview latency (edit → page served)", "preview_s", _s),
     ("serve memory after the last edit", "serve_rss_mb", _megabytes),
@@ -533,6 +801,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where to put the projects (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the projects and sites afterwards")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--search", action="store_true", help="measure the search instead: Pagefind against Material's search plugin"
+    )
+    parser.add_argument("--no-browser", action="store_true", help="with --search: the builds only")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -560,14 +832,14 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if (workdir / size).exists():
                 shutil.rmtree(workdir / size)
-            results.append(bench_size(size, workdir, args))
+            results.append(bench_search(size, workdir, args) if args.search else bench_size(size, workdir, args))
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(table(results))
+    print("\n".join(search_table(r) for r in results) if args.search else table(results))
     if args.json:
         document = {"machine": info, "runs": args.runs, "edits": args.edits, "seed": args.seed, "results": results}
         args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

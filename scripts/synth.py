@@ -6,8 +6,8 @@ The folder gets a ``mkdocs.yml`` using the ``dossier`` plugin, ``docs/`` (home a
 actors of every kind with roles and relations, events spread over decades with every date precision and
 qualifier (and intervals), quotes, claims (some on a shared topic, so they are compared), and sources whose
 stored texts contain every cited passage verbatim. Names and texts are made of Italian words, so the Italian
-search index has something real to stem. The output depends only on the size and the seed: two runs write
-byte-identical trees.
+search index has something real to stem; quotes' originals are in English, Russian, German or French words. The
+output depends only on the size and the seed: two runs write byte-identical trees.
 """
 
 from __future__ import annotations
@@ -108,10 +108,24 @@ PUBLISHERS = (
     "Corriere di Valmora", "La Gazzetta del Porto", "Radio Borgo Nuovo", "Agenzia Stampa Continentale",
     "Il Quotidiano Sereno", "Televisione Nazionale", "Osservatorio Castel Verde", "Rivista di Politica Estera",
 )  # fmt: skip
-ENGLISH = (
-    "we", "will", "never", "accept", "this", "agreement", "our", "country", "stands", "ready", "to", "talk",
-    "with", "all", "partners", "the", "people", "have", "chosen", "peace",
-)  # fmt: skip
+ORIGINAL_WORDS = {  # the words of a quote's original, in its own language
+    "en": (
+        "we", "will", "never", "accept", "this", "agreement", "our", "country", "stands", "ready", "to", "talk",
+        "with", "all", "partners", "the", "people", "have", "chosen", "peace",
+    ),
+    "ru": (
+        "мы", "никогда", "не", "примем", "это", "соглашение", "наша", "страна", "готова", "говорить", "со",
+        "всеми", "партнёрами", "народ", "выбрал", "мир",
+    ),
+    "de": (
+        "wir", "werden", "niemals", "dieses", "Abkommen", "akzeptieren", "unser", "Land", "ist", "bereit", "mit",
+        "allen", "Partnern", "zu", "sprechen", "das", "Volk", "hat", "Frieden", "gewählt",
+    ),
+    "fr": (
+        "nous", "n'accepterons", "jamais", "cet", "accord", "notre", "pays", "est", "prêt", "à", "parler", "avec",
+        "tous", "les", "partenaires", "le", "peuple", "a", "choisi", "paix",
+    ),
+}  # fmt: skip
 ORIGINAL_LANGS = ("en", "ru", "de", "fr")
 NOTE_KINDS = ("context", "correction", "verification", "translation", None)
 SOURCE_KINDS = (
@@ -434,6 +448,7 @@ class Synth:
                     record["archive_url"] = f"https://web.archive.org/web/2024/{record['url']}"
                 record["accessed"] = f"2025-{r.randint(1, 9):02d}-{r.randint(1, 28):02d}"
             if index == 0 or r.random() < 0.85:  # most sources keep their full text
+                record["lang"] = "it"  # the texts below are Italian: only sources not stored are in other languages
                 record["text_file"] = f"{source_id}.txt"
                 text = Text()
                 for _ in range(r.randint(4, 12)):
@@ -588,7 +603,7 @@ class Synth:
                 record["date_text"] = r.choice(DATE_TEXTS) if r.random() < 0.1 else None
             if r.random() < 0.1:
                 lang = r.choice(ORIGINAL_LANGS)
-                original = " ".join(r.choice(ENGLISH) for _ in range(r.randint(4, 10))).capitalize()
+                original = " ".join(r.choice(ORIGINAL_WORDS[lang]) for _ in range(r.randint(4, 10))).capitalize()
                 record["original"] = {"lang": lang, "text": original, "notes": self.notes(0.3)}
             record["tags"] = self.tags(0.3)
             said = f"«{text}», ha detto {speaker['name']}."
@@ -683,11 +698,9 @@ theme:
     - navigation.tabs
     - navigation.top
     - navigation.indexes
-    - search.highlight
     - toc.follow
 
 plugins:
-  - search
   - tags
   - dossier:
       data_dir: data
@@ -730,6 +743,11 @@ eventi, citazioni, affermazioni e fonti.
 """
 
 TAGS_MD = """\
+---
+search:
+  exclude: true
+---
+
 # Temi
 
 Le pagine del dossier raggruppate per tema.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -36,3 +39,13 @@ def tree_hash(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name not in skip
     }
+
+
+def pagefind_pages(bundle: Path) -> dict[str, dict[str, Any]]:
+    """{url: record} of what a Pagefind bundle holds: each fragment's url, content (text), meta, filters, anchors.
+    (Fragments are gzip files whose payload starts with a 12-byte signature.)"""
+    pages = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        record = json.loads(gzip.decompress(path.read_bytes())[12:])
+        pages[record["url"]] = record
+    return pages

@@ -7,6 +7,7 @@ skipped browser test would hide a broken site: there they fail.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -30,8 +31,28 @@ CRAWLED = ("actors", "sources", "timeline", "quotes", "claims")
 CRAWL_TABS = 6
 
 # A word of exactly one event's title, in no other event: its search result must land on that event.
-SEARCH_WORD = "firmano"
-SEARCH_EVENT = "patto-difesa-russia-corea-del-nord"
+SEARCH_WORD = "comincia"
+SEARCH_EVENT = "invio-soldati-nordcoreani-russia"
+# Trump's quote, whose original words are English; the claim whose figure is 15000.
+TRUMP = "trump-cospirate-contro-stati-uniti"
+FIGURE_CLAIM = "soldati-nordcoreani-15mila"
+# A stored English source, added to the built copy (the bundled dossier has none), and a claim citing it.
+ENGLISH_SOURCE = "nota-diplomatica-inglese"
+FIXTURE = {
+    f"sources/{ENGLISH_SOURCE}.yml": (
+        "title: Una nota diplomatica in inglese (testo di prova)\nkind: official-statement\nlang: en\n"
+        f"published: 2025-09\ntext_file: {ENGLISH_SOURCE}.txt\n"
+    ),
+    f"sources/{ENGLISH_SOURCE}.txt": (
+        "Officials said on Tuesday that the shipments had continued through the summer.\n"
+        "Analysts cautioned that the figures could not be independently verified.\n"
+    ),
+    "claims/spedizioni-proseguite-estate.yml": (
+        "statement: Secondo funzionari citati dalla nota, le spedizioni sono proseguite per tutta l'estate.\n"
+        "subject: corea-del-nord\nstatus: reported\nconfidence: low\nsources:\n"
+        f"  - source: {ENGLISH_SOURCE}\n    passage: the shipments had continued through the summer\n"
+    ),
+}
 # The actor page, and the quote on it whose citation is followed to the source text.
 ACTOR = "vladimir-putin"
 QUOTE = "putin-coraggio-eroismo"
@@ -49,8 +70,10 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built copy of the project (mkdocs.yml, docs/, data/)."""
+    """A built copy of the project (mkdocs.yml, docs/, data/), with an English source (:data:`FIXTURE`)."""
     root = copy_project(tmp_path_factory.mktemp("browser-project"))
+    for name, text in FIXTURE.items():
+        (root / "data" / name).write_text(text, encoding="utf-8")
     result = run(["mkdocs", "build", "--strict"], root)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     assert (root / "site" / "timeline" / "index.html").is_file()
@@ -166,7 +189,29 @@ def events_data(project: Path) -> dict[str, dict[str, Any]]:
 # (a) Search ------------------------------------------------------------------------------------------------------
 
 
-def test_search_result_lands_on_the_event(project: Path, recorder: Recorder) -> None:
+def search(page: Page, query: str) -> list[dict[str, str]]:
+    """Type ``query`` in the header's search box, as a reader would; the results, in order: each one's address
+    (path and anchor), the line saying what it is, and its title (those folded under "n more on this page" too)."""
+    button = page.locator("label.md-header__button[for='__search']")
+    if button.is_visible():  # narrow layouts: the header's button opens the search (Material hides it when wide)
+        if not page.locator("#__search").is_checked():
+            button.click()
+    else:
+        page.locator("input.md-search__input").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(query, delay=20)
+    page.locator(f"[data-dossier-search][data-shown={json.dumps(query)}]").wait_for(state="attached", timeout=20_000)
+    return page.locator(".md-search-result__link").evaluate_all(
+        """links => links.map(a => ({
+            href: new URL(a.href).pathname + new URL(a.href).hash,
+            context: a.querySelector('.dossier-search-context').textContent,
+            title: a.querySelector('h1, h2').textContent }))"""
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_search_result_lands_on_the_event(project: Path, recorder: Recorder, width: int) -> None:
     events = events_data(project)
     pattern = re.compile(rf"\b{SEARCH_WORD}\b", re.IGNORECASE)
     having = [eid for eid, e in events.items() if pattern.search(yaml.safe_dump(e, allow_unicode=True))]
@@ -174,29 +219,141 @@ def test_search_result_lands_on_the_event(project: Path, recorder: Recorder) -> 
     assert pattern.search(events[SEARCH_EVENT]["title"])
 
     page = recorder.page
+    page.set_viewport_size({"width": width, "height": 900})
     recorder.goto("")
-    search = page.locator("input.md-search__input")
-    if not search.is_visible():  # narrow layouts hide the box behind the header's search button
-        page.locator("label[for='__search']").filter(visible=True).first.click()
-    search.click()
-    page.keyboard.type(SEARCH_WORD, delay=30)
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
-
-    # One result is the event's section of the timeline (Material may fold a page's lesser sections: unfold).
-    target = page.locator(f".md-search-result__item a.md-search-result__link[href*='#{SEARCH_EVENT}']")
-    assert target.count() == 1, f"search results: {page.locator('.md-search-result').inner_text()[:500]!r}"
-    target.evaluate("a => a.closest('details')?.setAttribute('open', '')")
-    target.click()
-    page.wait_for_url(re.compile(rf"/timeline/(\?[^#]*)?#{SEARCH_EVENT}$"))
+    results = search(page, SEARCH_WORD)
+    assert results[0]["href"] == f"/timeline/#{SEARCH_EVENT}", results
+    assert results[0]["context"].startswith("Evento")
+    assert results[0]["title"] == events[SEARCH_EVENT]["title"]
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url(re.compile(rf"/timeline/#{SEARCH_EVENT}$"))
     recorder.visited.append(page.url)
 
-    url = urlsplit(page.url)
-    assert url.path.endswith("/timeline/")
-    assert url.fragment == SEARCH_EVENT
+    assert not page.locator("#__search").is_checked()  # the search closed
     heading = page.locator(f"h4.dossier-event[id='{SEARCH_EVENT}']")
     assert heading.count() == 1
     assert heading.is_visible()
     assert normalise(events[SEARCH_EVENT]["title"]) in normalise(heading.inner_text())
+
+
+def test_english_words_find_the_english_original_first(project: Path, recorder: Recorder) -> None:
+    quote = yaml.safe_load((project / f"data/quotes/{TRUMP}.yml").read_text(encoding="utf-8"))
+    original = " ".join(quote["original"]["text"].split())
+    assert quote["original"]["lang"] == "en" and "warmest regards to Vladimir Putin" in original
+    page = recorder.page
+    recorder.goto("timeline/")
+    results = search(page, "warmest regards to Vladimir Putin")
+    assert results[0]["href"] == f"/quotes/#{TRUMP}", results
+    assert results[0]["context"] == "Citazione · in EN"
+    assert results[0]["title"].startswith("Donald Trump: «Vi prego di dare i miei più calorosi saluti")
+    # Stemmed as English: forms that are not in the text find it (an Italian stemmer does not relate them).
+    for words in ("regarding", "conspiring"):
+        assert words not in original.lower()
+        assert search(page, words)[0]["href"] == f"/quotes/#{TRUMP}", words
+
+
+def test_english_words_find_the_passage_of_an_english_source(project: Path, recorder: Recorder) -> None:
+    page = recorder.page
+    recorder.goto("")
+    results = search(page, "shipment continuing")  # the text has "shipments had continued"
+    assert results[0]["href"] == f"/sources/{ENGLISH_SOURCE}/#p-1", results
+    assert results[0]["context"] == "Fonte · passaggio 1 · in EN"
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url(re.compile(rf"/sources/{ENGLISH_SOURCE}/#p-1$"))
+    recorder.visited.append(page.url)
+    mark = page.locator("mark[id='p-1']")
+    assert mark.is_visible()
+    assert mark.inner_text() == "the shipments had continued through the summer"
+    assert page.locator(".dossier-source-text").get_attribute("lang") == "en"
+
+
+def test_a_figure_is_found_however_it_is_written(project: Path, recorder: Recorder) -> None:
+    claim = yaml.safe_load((project / f"data/claims/{FIGURE_CLAIM}.yml").read_text(encoding="utf-8"))
+    assert claim["value"]["amount"] == "15000"
+    page = recorder.page
+    recorder.goto("")
+    found = {query: search(page, query) for query in ("15000", "15.000", "15,000")}
+    assert found["15000"] == found["15.000"] == found["15,000"]
+    assert f"/claims/#{FIGURE_CLAIM}" in [result["href"] for result in found["15000"]]
+
+
+READER_PAGES = re.compile(r"/(|metodo/|contribuire/|timeline/|quotes/|claims/|actors/[a-z0-9-]+/|sources/[a-z0-9-]+/)")
+
+
+def test_results_are_reader_pages_only(project: Path, site: Path, recorder: Recorder) -> None:
+    """Not the maintainers' pages (dev/ is not part of the site), and none of the pages that only list links:
+    the overview (on the home page already), the indexes of actors and sources, the tags page."""
+    assert not (site / "dev").exists() and (site / "overview/index.html").is_file()
+    page = recorder.page
+    recorder.goto("")
+    seen = set()
+    for query in ("Putin", "Persone", "sintesi", "Temi", "maintainers", "performance", "Fonti", "Kim Jong-un"):
+        for result in search(page, query):
+            seen.add(result["href"].partition("#")[0])
+    assert seen, "no results at all"
+    assert all(READER_PAGES.fullmatch(path) for path in seen), sorted(seen)
+    assert not seen & {"/overview/", "/tags/", "/actors/", "/sources/"}
+
+
+def test_results_can_be_narrowed_to_one_kind(project: Path, recorder: Recorder) -> None:
+    page = recorder.page
+    recorder.goto("")
+    everything = search(page, "Putin")
+    assert len({result["context"].split(" · ")[0] for result in everything}) > 1
+    buttons = page.locator(".dossier-search-kind-filter")
+    # One button per kind found (and "all"), in a fixed order.
+    assert buttons.all_inner_texts() == ["Tutti", "Eventi", "Citazioni", "Affermazioni", "Attori", "Fonti", "Pagine"]
+    assert buttons.first.get_attribute("aria-pressed") == "true"
+    buttons.filter(has_text="Citazioni").click()
+    page.locator("[data-dossier-search][data-shown='Putin']").wait_for(state="attached")
+    assert page.locator(".dossier-search-kind-filter[aria-pressed=true]").inner_text() == "Citazioni"
+    kinds = page.locator(".md-search-result__link .dossier-search-kind").evaluate_all("s => s.map(k => k.textContent)")
+    assert kinds and set(kinds) == {"Citazione"}, kinds
+
+
+def test_the_search_keys_are_materials(project: Path, recorder: Recorder) -> None:
+    page = recorder.page
+    recorder.goto("timeline/")
+    toggle = page.locator("#__search")
+    for key in ("/", "s", "f"):
+        page.locator("body").click(position={"x": 5, "y": 300})
+        page.keyboard.press(key)
+        assert toggle.is_checked(), key
+        assert page.evaluate("document.activeElement.classList.contains('md-search__input')"), key
+        page.keyboard.press("Escape")
+        assert not toggle.is_checked(), key
+    search(page, "Kursk")
+    page.keyboard.press("ArrowDown")
+    first = page.locator(".md-search-result__link").first
+    assert first.evaluate("a => a === document.activeElement")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    href = first.get_attribute("href") or ""
+    page.keyboard.press("Enter")  # the first result
+    page.wait_for_url(re.compile(re.escape(href.rsplit("#", 1)[-1]) + "$"))
+    recorder.visited.append(page.url)
+
+
+def test_search_from_disk_says_it_needs_a_web_server(site: Path, browser: Browser) -> None:
+    """Opened from file://, browsers do not let a page fetch the index: the box says so, and nothing fails."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: problems.append(r.url) if not r.url.startswith("file://") else None)
+        page.goto((site / "index.html").as_uri())
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("Putin", delay=20)
+        page.locator("[data-dossier-search][data-shown='file:Putin']").wait_for(state="attached")
+        note = page.locator(".md-search-result__meta").inner_text()
+        assert note.startswith("La ricerca non funziona con il sito aperto dal disco (file://)")
+        assert "python -m http.server" in note
+        assert page.locator(".md-search-result__item").count() == 0
+        assert problems == []
+    finally:
+        context.close()
 
 
 # (b) Citation to a highlighted passage --------------------------------------------------------------------------

@@ -112,7 +112,8 @@ def test_synth_output_builds_strict(project: Path, tmp_path: Path) -> None:
     result = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], project)
     assert result.returncode == 0, result.stderr
     assert (site / "timeline/index.html").is_file()
-    assert (site / "search/search_index.json").is_file()
+    assert (site / "pagefind/pagefind-entry.json").is_file()  # the search index (dossier/search.py)
+    assert not (site / "search").exists()  # not Material's
 
 
 def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:

@@ -1,0 +1,734 @@
+"""The site's search: a Pagefind index of the built site, searched from the header's box.
+
+Material's built-in search sends the whole index to every reader before the first result (12 MB on the synthetic M
+dossier) and stems every page as the site's language. Pagefind (https://pagefind.app, the ``pagefind[bin]`` wheel
+ships its indexer) writes a chunked index into the site's ``pagefind/`` folder: a search fetches the WebAssembly, the
+chunks of the index holding the words typed and the fragments of the results shown, nothing else.
+
+What is indexed is decided by markup, so that any built site can be indexed, whatever built it:
+
+- ``data-pagefind-body`` (``theme/main.html``) wraps the reader's content of every page meant to be found, with the
+  page's kind as a filter (``data-pagefind-filter="kind:event"``, from the front matter ``search: {kind: ...}``);
+  pages without it are not indexed once any page has it (lists of links, the overview, the tags page);
+- what other pages hold (citations, back-links, lists of passages) is marked ``data-pagefind-ignore`` by the
+  templates, beside Material's ``data-search-exclude``; both, and the page chrome inside the content (permalinks,
+  tags, forms), are left out (:data:`EXCLUDE`);
+- text in another language than the page's (``lang="en"`` on a quote's original words, on a stored English source)
+  is left out of the page and indexed on its own, in its own language, as a record whose address is the page at
+  the heading above it (``quotes/#trump-...``). Pagefind stems a page by its ``<html lang>`` only, and a search
+  loads the index of one language: so each other language gets its own bundle (``pagefind/en/``), which the
+  search box loads beside the site's (``assets/search.js``) and searches with that language's stemmer.
+
+Figures need nothing: Pagefind drops punctuation inside a word when indexing and in the query, so 11.000, 11,000
+and 11000 are one word (tests/test_browser.py checks it).
+
+``mkdocs build`` hands each page to Pagefind as it writes it (the plugin calls :func:`before_build`,
+:func:`add_page` and :func:`after_build`): Pagefind indexes on the second core while MkDocs builds on the first,
+and only the index's files are left to write at the end. Under ``mkdocs serve`` the written site is indexed in the
+background after each build and the indexing dropped when the next build starts, so that it never delays a
+rebuild; until it is ready the search box says so. Sites built by another engine from ``dossier render --out``
+are indexed with ``dossier index SITE_DIR``.
+
+Pagefind is spoken to directly, as its service (:class:`_Pagefind`); the index's files are asked for and written
+here (:func:`_save`).
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import contextlib
+import functools
+import html
+import io
+import json
+import logging
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import defaultdict, deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+log = logging.getLogger("mkdocs.plugins.dossier.search")
+
+BUNDLE = "pagefind"  # the index's folder in the site
+MANIFEST = "dossier-search.json"  # in BUNDLE: the state of the index and its other languages, for the search box
+# Inside the indexed content, what is not the reader's text (besides data-pagefind-ignore, Pagefind's own mark).
+EXCLUDE = (
+    "[data-search-exclude]",  # Material's mark: the templates' derived parts carry both (Zensical drops this one)
+    ".headerlink",  # the ¶ after each heading
+    ".md-tags",  # Material's tag links above the content
+    ".md-source-file",  # Material's "last update" line
+    "form",  # controls, such as the timeline's filter (every actor's name in its options)
+)
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")  # a language tag, as a folder name
+
+
+class SearchError(click.ClickException):
+    """The index could not be built; the message says why. (A ClickException: both ``mkdocs build`` and ``dossier
+    index`` print it as an error, without a traceback.)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    pages: int  # pages in the site's own index
+    records: dict[str, int]  # passages in other languages, by language
+    seconds: float
+    marked: bool  # whether the pages mark what to index (data-pagefind-body)
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Text in another language than its page's, indexed on its own."""
+
+    lang: str
+    url: str  # the page, at the heading above the text
+    title: str
+    kind: str
+    html: str
+
+    @property
+    def text(self) -> str:
+        return _text(self.html)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _keys(text: str) -> set[str]:
+    """What tells the search box that a query may be in a language: the first four letters of each of its words
+    (the whole word when shorter), lower case, without accents. assets/search.js cuts the query the same way and
+    loads a language's index only for a query that has one of them: each language's WebAssembly is 70 kB."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    return {word[:4] for word in _WORD.findall(plain) if len(word) > 1}
+
+
+# -- the Pagefind service ------------------------------------------------------------------------------------------
+def _binary() -> str:
+    """The indexer: $PAGEFIND_BINARY_PATH, the pagefind-bin wheel's, or one on the PATH (as the pagefind package
+    looks for it)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
+    if found is None or not Path(found).is_file():
+        raise SearchError("the Pagefind indexer is not installed (pip install 'pagefind[bin]')")
+    return str(found)
+
+
+class _Pagefind:
+    """Pagefind's indexer run as a service (``pagefind --service``): requests and replies are base64-encoded JSON,
+    each followed by a comma, on its stdin and stdout. Spoken to directly: the ``pagefind`` package's own asyncio
+    client waits 0.1 s before reading each reply, which makes thousands of requests take minutes."""
+
+    def __init__(self, *, background: bool = False) -> None:
+        self.process = subprocess.Popen(
+            [_binary(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        if background and hasattr(os, "setpriority"):  # the preview stays responsive while it indexes
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.done = threading.Condition()
+        self.ended = False
+        self.last = 0
+        self.stderr: deque[str] = deque(maxlen=20)
+        self.readers = [threading.Thread(target=t, name="pagefind", daemon=True) for t in (self._read, self._errors)]
+        for reader in self.readers:
+            reader.start()
+        self.finished = threading.Lock()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        pending: list[bytes] = []  # the start of a reply (the index's files come as one reply of megabytes)
+        while chunk := stdout.read1(1 << 16):
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            first, *messages, rest = chunk.split(b",")
+            for message in (b"".join([*pending, first]), *messages):
+                reply = json.loads(base64.b64decode(message))
+                with self.done:
+                    self.replies[int(reply.get("message_id") or 0)] = reply["payload"]
+                    self.done.notify_all()
+            pending = [rest]
+        with self.done:
+            self.ended = True
+            self.done.notify_all()
+
+    def _errors(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line.decode("utf-8", "replace").rstrip())
+
+    def send(self, payload: dict[str, Any]) -> int:
+        self.last += 1
+        message = json.dumps({"message_id": self.last, "payload": payload}, ensure_ascii=False).encode("utf-8")
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):  # it stopped (or was stopped): wait() says so
+            pass
+        return self.last
+
+    def wait(self, message_id: int) -> dict[str, Any]:
+        with self.done:
+            self.done.wait_for(lambda: message_id in self.replies or self.ended)
+            reply = self.replies.pop(message_id, None)
+        if reply is None:
+            self.readers[1].join(timeout=5)  # what it said before it stopped
+            said = "; ".join(self.stderr) or f"exit status {self.process.wait()}"
+            raise SearchError(f"the Pagefind indexer stopped: {said}")
+        if reply.get("type") == "Error":
+            raise SearchError(f"Pagefind: {reply.get('message')}")
+        return reply
+
+    def call(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self.wait(self.send(payload))
+
+    def close(self) -> None:
+        """Let it end (it ends with its input, once its files are written), or stop it."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise SearchError("the Pagefind indexer did not finish writing the index in 10 minutes") from None
+        self._finish()
+
+    def kill(self) -> None:
+        """Stop it now (from any thread: a request waiting for a reply then fails)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self._finish()
+
+    def _finish(self) -> None:
+        self.process.wait()
+        with self.finished:
+            for reader in self.readers:
+                reader.join(timeout=10)
+            for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if pipe is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        pipe.close()
+
+
+# -- indexing --------------------------------------------------------------------------------------------------------
+def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = None) -> Report:
+    """Write the Pagefind index of the built site ``site_dir`` into ``site_dir/pagefind`` (replaced as a whole),
+    Pagefind reading the pages itself (``dossier index``; :class:`_Session` is given them as MkDocs writes them).
+
+    ``lang``: the site's language (default: the one most pages declare in ``<html lang>``)."""
+    started = time.perf_counter()
+    site_dir = Path(site_dir)
+    if not site_dir.is_dir():
+        raise SearchError(f"{site_dir}: no such folder")
+    pages = _pages(site_dir)
+    if not pages:
+        raise SearchError(f"{site_dir}: no HTML pages in it (is it a built site?)")
+    lang = lang or _site_language(pages) or "unknown"
+    service = _Pagefind(background=job is not None)
+    try:
+        if job is not None:
+            job.service = service
+            job.check()
+        main = service.call({"type": "NewIndex", "config": {"exclude_selectors": _exclusions(lang)}})["index_id"]
+        adding = service.send({"type": "AddDir", "index_id": main, "path": str(site_dir.resolve())})
+        marked, fragments = _scan(site_dir, pages, lang)  # while Pagefind reads the same pages
+        service.wait(adding)
+        return _write(service, main, fragments, lang, site_dir, started=started, marked=marked, job=job)
+    except BaseException:
+        service.kill()
+        raise
+
+
+def _exclusions(lang: str) -> list[str]:
+    return [*EXCLUDE, f'[lang]:not([lang|="{lang}"])']
+
+
+def _write(
+    service: _Pagefind,
+    main: int,
+    fragments: list[Fragment],
+    lang: str,
+    site_dir: Path,
+    *,
+    started: float,
+    marked: bool,
+    job: _Job | None,
+) -> Report:
+    """Write the site's index ``main``, and one per other language of ``fragments``, then put them in place."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{BUNDLE}-", suffix=".tmp", dir=site_dir))
+    try:
+        if job is not None:
+            job.check()
+        _save(service, main, staging, scripts=True)
+        records: dict[str, int] = {}
+        by_lang: dict[str, list[Fragment]] = defaultdict(list)
+        for fragment in fragments:
+            by_lang[fragment.lang].append(fragment)
+        for language, items in sorted(by_lang.items()):
+            index = service.call({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
+            sent = [service.send(_add(index, item)) for item in items]
+            for message_id in sent:
+                service.wait(message_id)
+            if job is not None:
+                job.check()
+            _save(service, index, staging / language, scripts=False)
+            records[language] = len(items)
+        service.close()
+        page_count = _indexed(staging)
+        keys = {language: sorted(set().union(*(_keys(f.text) for f in items))) for language, items in by_lang.items()}
+        manifest = {"state": "ready", "lang": lang, "languages": keys, "pages": page_count}
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+        _replace(site_dir / BUNDLE, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Report(pages=page_count, records=records, seconds=time.perf_counter() - started, marked=marked)
+
+
+# What the search box does not load: Pagefind's own interfaces, its highlighter and its worker (search.js runs
+# Pagefind without one); another language's bundle also goes without pagefind.js (the site's is run for it).
+_UNUSED = re.compile(r"pagefind-(?:ui|modular-ui|component-ui|highlight|worker)\.(?:js|css)")
+
+
+def _save(service: _Pagefind, index: int, folder: Path, *, scripts: bool) -> None:
+    """Write an index's files into ``folder``. Asked for, and written here: Pagefind's own WriteFiles answers before
+    its files are written, and leaves some of them empty when it exits right after (seen 4 times in 30 runs)."""
+    files = service.call({"type": "GetFiles", "index_id": index})["files"]
+    for file in files:
+        name = str(file["path"])
+        if _UNUSED.fullmatch(name) or (not scripts and name == "pagefind.js"):
+            continue
+        target = folder / name
+        if not target.resolve().is_relative_to(folder.resolve()):
+            raise SearchError(f"Pagefind named a file outside the index: {name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))
+
+
+def _indexed(bundle: Path) -> int:
+    """How many pages a written bundle holds (AddDir's own count includes the pages it found but left out)."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(index.get("page_count", 0)) for index in entry.get("languages", {}).values())
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _add(index: int, fragment: Fragment) -> dict[str, Any]:
+    """A fragment as a small page of its own language. The title is a meta of its own element (a title given in
+    the attribute would be split at a comma followed by a word and a colon), not indexed as text."""
+    title = html.escape(fragment.title)
+    document = (
+        f'<!doctype html><html lang="{fragment.lang}"><head><meta charset="utf-8"></head><body>'
+        f'<div data-pagefind-body data-pagefind-filter="kind:{html.escape(fragment.kind)}">'
+        f'<span data-pagefind-meta="title" data-pagefind-ignore hidden>{title}</span>{fragment.html}</div>'
+        "</body></html>"
+    )
+    return {"type": "AddFile", "index_id": index, "url": fragment.url, "file_contents": document, "file_path": None}
+
+
+def _replace(target: Path, staging: Path) -> None:
+    """Put ``staging`` in place of ``target``: the old index goes only once the new one is complete."""
+    old = None
+    if target.exists():
+        old = target.with_name(f"{target.name}-{os.getpid()}-{threading.get_ident()}.old")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _pages(site_dir: Path) -> list[Path]:
+    bundle = (site_dir / BUNDLE).resolve()
+    found = []
+    for path in sorted(site_dir.rglob("*.html")):
+        top = path.relative_to(site_dir).parts[0]
+        if top.startswith(f"{BUNDLE}-") or (site_dir / top).resolve() == bundle:
+            continue
+        found.append(path)
+    return found
+
+
+_HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
+_LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
+_HTML_LANG_TEXT = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
+_HTML_OPEN = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+
+
+def _site_language(pages: list[Path]) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for path in pages[:200]:
+        with path.open("rb") as file:
+            head = file.read(4096)
+        if match := _HTML_LANG.search(head):
+            counts[match.group(1).decode("ascii", "replace").lower()] += 1
+    return max(counts, key=lambda lang: counts[lang]) if counts else None
+
+
+# -- text in other languages -------------------------------------------------------------------------------------
+_BODY = re.compile(r"<([a-zA-Z][\w-]*)\b([^>]*\sdata-pagefind-body\b[^>]*)>")
+_KIND = re.compile(r'\sdata-pagefind-filter="kind:([^"]*)"')
+_EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-(?:search-exclude|pagefind-ignore)\b[^>]*>")
+_LANG_ATTR = re.compile(r'<([a-zA-Z][\w-]*)\b[^>]*?\slang="([^"]*)"[^>]*>')
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_ID = re.compile(r'\sid="([^"]*)"')
+_PERMALINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "track", "wbr", "area", "base", "col"})
+
+
+def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Fragment]]:
+    """Whether any page marks its indexed content, and every fragment in another language than its page's."""
+    marked = False
+    fragments: list[Fragment] = []
+    for path in pages:
+        data = path.read_bytes()
+        if b"data-pagefind-body" not in data:
+            continue
+        marked = True
+        match = _HTML_LANG.search(data)
+        page_lang = match.group(1).decode("ascii", "replace").lower() if match else lang
+        primary = page_lang.split("-")[0].encode("ascii", "replace")
+        if all(value.lower().split(b"-")[0] == primary for value in _LANG_VALUE.findall(data)):
+            continue  # (the quick way out for most pages)
+        fragments.extend(_foreign(data.decode("utf-8", "replace"), _url(site_dir, path), page_lang))
+    return marked, fragments
+
+
+def _content(text: str) -> str:
+    """A page cut down to what Pagefind indexes of it, its ``data-pagefind-body`` element (a third of a page of M
+    is Material's header, navigation, footer and scripts): less to encode here and to parse there. Cut at the end
+    of Material's article, which holds it: a search for the element's own end would cost the build more than it
+    saves. Any other page is given whole."""
+    opening = _HTML_OPEN.search(text)
+    body = _body(text)
+    if opening is None or body is None or text.find(" data-pagefind-body", body.end()) >= 0:
+        return text
+    end = text.find("</article>", body.end())
+    if end < 0 or text.find("<article", body.end(), end) >= 0:
+        return text
+    return f'{opening.group(0)}<head><meta charset="utf-8"></head><body>{text[body.start() : end]}</body></html>'
+
+
+def _body(text: str) -> re.Match[str] | None:
+    """The opening tag of the page's ``data-pagefind-body`` element (found with str.find: a regular expression
+    trying every tag of every page is a second of a build on M)."""
+    at = text.find(" data-pagefind-body")
+    if at < 0:
+        return None
+    return _BODY.match(text, text.rfind("<", 0, at))
+
+
+def _page_fragments(text: str, url: str, lang: str) -> list[Fragment]:
+    """:func:`_foreign` of a page given as text, with the same quick way out."""
+    match = _HTML_LANG_TEXT.search(text)
+    page_lang = match.group(1).lower() if match else lang
+    primary = page_lang.split("-")[0]
+    at = text.find(' lang="')
+    while at >= 0:  # (str.find: most pages have no lang but their <html>'s)
+        end = text.find('"', at + 7)
+        if text[at + 7 : end].lower().split("-")[0] != primary:
+            return list(_foreign(text, url, page_lang))
+        at = text.find(' lang="', end)
+    return []
+
+
+def _url(site_dir: Path, path: Path) -> str:
+    """The page's address as Pagefind gives it (from the site's root, without index.html)."""
+    relative = path.relative_to(site_dir).as_posix()
+    return "/" + (
+        relative.removesuffix("index.html")
+        if relative.endswith("/index.html") or relative == "index.html"
+        else relative
+    )
+
+
+def _foreign(text: str, url: str, page_lang: str) -> Iterator[Fragment]:
+    """The fragments of a page in another language than ``page_lang``, outside the parts left out of the index."""
+    body = _body(text)
+    if body is None:
+        return
+    start, end = body.end(), _element_end(text, body.group(1), body.start())
+    kind_match = _KIND.search(body.group(2))
+    kind = kind_match.group(1) if kind_match else "page"
+    excluded = [(m.start(), m.group(1)) for m in _EXCLUDED.finditer(text, start, end)]
+    excluded_at = [position for position, _ in excluded]
+    ends: dict[int, int] = {}  # where an excluded element ends, found only when needed
+
+    def left_out(position: int) -> bool:
+        for i in range(bisect.bisect_right(excluded_at, position) - 1, -1, -1):
+            opened, tag = excluded[i]
+            if opened not in ends:
+                ends[opened] = _element_end(text, tag, opened)
+            if ends[opened] > position:
+                return True
+        return False
+
+    headings = []  # (position, level, id, text)
+    for m in _HEADING.finditer(text, start, end):
+        anchor = _ID.search(m.group(2))
+        headings.append((m.start(), int(m.group(1)), anchor.group(1) if anchor else "", _text(m.group(3))))
+    page_title = next((h[3] for h in headings if h[1] == 1), "")
+    positions = [h[0] for h in headings]
+    covered = start
+    for m in _LANG_ATTR.finditer(text, start, end):
+        tag, lang = m.group(1).lower(), m.group(2).strip().lower()
+        if m.start() < covered or tag in _VOID or not lang or _same_language(lang, page_lang):
+            continue
+        if left_out(m.start()):
+            continue
+        stop = _element_end(text, tag, m.start())
+        covered = stop
+        if not _LANGUAGE.fullmatch(lang):
+            log.debug(f"search: {url}: not a language tag: lang={lang!r}")
+            continue
+        at = bisect.bisect_right(positions, m.start()) - 1
+        heading = headings[at] if at >= 0 else None
+        title, address = page_title, url
+        if heading is not None and heading[2]:
+            address = f"{url}#{heading[2]}"
+            if heading[1] > 1 and not heading[2].startswith("_"):  # a record's heading, not a section's
+                title = heading[3]
+        fragment_html = text[m.start() : stop]
+        if _text(fragment_html):
+            yield Fragment(lang=lang, url=address, title=title or url, kind=kind, html=fragment_html)
+
+
+def _same_language(lang: str, page_lang: str) -> bool:
+    return lang.split("-")[0] == page_lang.split("-")[0]
+
+
+def _element_end(text: str, tag: str, start: int) -> int:
+    """Where the element opened at ``start`` ends (the pages are generated, well-formed HTML)."""
+    depth = 0
+    for m in _tags(tag.lower()).finditer(text, start):
+        if m.group(1):
+            depth -= 1
+            if depth == 0:
+                return m.end()
+        elif not m.group(0).endswith("/>"):
+            depth += 1
+    return len(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _tags(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.IGNORECASE)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", _PERMALINK.sub("", fragment))).split())
+
+
+# -- MkDocs: build, preview -------------------------------------------------------------------------------------
+def _searched_by_theme(config: Mapping[str, Any]) -> bool:
+    """Whether the site uses a search plugin of its own (Material's, MkDocs'): then it is not indexed here."""
+    return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
+
+
+def before_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
+    """At the start of every build. A background indexing of the previous preview build stops here, before MkDocs
+    empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind starts, to be
+    given the pages as MkDocs writes them (:func:`add_page`). Not under serve: handing pages over costs the build
+    a little (encoding them), and a preview's rebuild must not wait for search; its site is indexed afterwards."""
+    _Job.stop()
+    _Session.stop()
+    if not serving and not _searched_by_theme(config):
+        _Session.current = _Session()
+
+
+def add_page(url: str, output: str) -> None:
+    """A page as MkDocs writes it (``url``: its address from the site's root, as MkDocs links it)."""
+    session = _Session.current
+    if session is not None:
+        session.pages.put((f"/{url}", output))
+
+
+def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
+    """Once MkDocs has written the site: finish its index, or under ``mkdocs serve`` finish it in the background."""
+    session, _Session.current = _Session.current, None
+    if session is None and _searched_by_theme(config):
+        return
+    site_dir = Path(config["site_dir"])
+    if serving:
+        _Job.start(site_dir)
+        return
+    report = session.finish(site_dir) if session is not None else index_site(site_dir)
+    others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
+    after = " after the pages" if session is not None and session.service is not None else ""
+    found = f"{report.pages} pages{f' and {others}' if others else ''}"
+    log.info(f"dossier: search index: {found} ({report.seconds:.1f} s{after})")
+    if not report.marked:
+        log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
+
+
+def abort() -> None:
+    """The build failed: its pages are not indexed."""
+    _Session.stop()
+
+
+def shutdown() -> None:
+    _Job.stop()
+    _Session.stop()
+
+
+class _Session:
+    """Pagefind given the pages as MkDocs writes them: MkDocs builds on one core, Pagefind indexes on the other,
+    and once the site is written only the index files are left to write (on M, indexing the written site
+    afterwards took most of what Material's search plugin costs). A thread hands the pages over, so that the build
+    never waits for Pagefind; pages without ``data-pagefind-body`` are not sent (Pagefind would leave them out)."""
+
+    current: ClassVar[_Session | None] = None
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.pages: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self.service: _Pagefind | None = None
+        self.index = 0
+        self.lang = "unknown"
+        self.sent: list[int] = []
+        self.fragments: list[Fragment] = []
+        self.marked = 0
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._feed, name="dossier-search-pages", daemon=True)
+        self.thread.start()
+
+    def _feed(self) -> None:
+        while (page := self.pages.get()) is not None:
+            if self.failure is not None or "data-pagefind-body" not in page[1]:
+                continue
+            try:
+                self._send(*page)
+            except BaseException as exc:  # reported by finish()
+                self.failure = exc
+
+    def _send(self, url: str, text: str) -> None:
+        if self.service is None:
+            match = _HTML_LANG_TEXT.search(text)
+            self.lang = match.group(1).lower() if match else "unknown"
+            self.service = _Pagefind()
+            config = {"exclude_selectors": _exclusions(self.lang)}
+            self.index = self.service.call({"type": "NewIndex", "config": config})["index_id"]
+        self.marked += 1
+        page = {
+            "type": "AddFile",
+            "index_id": self.index,
+            "url": url,
+            "file_contents": _content(text),
+            "file_path": None,
+        }
+        self.sent.append(self.service.send(page))
+        self.fragments.extend(_page_fragments(text, url, self.lang))
+
+    def finish(self, site_dir: Path, job: _Job | None = None) -> Report:
+        """Wait for the pages handed over, then write the index (:func:`_write`). The report's time is what the
+        build waited for the index once its pages were written."""
+        self.started = time.perf_counter()
+        self.pages.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            if self.service is not None:
+                self.service.kill()
+            raise self.failure
+        if self.service is None:  # no page marks its content: Pagefind reads the whole of every page itself
+            return index_site(site_dir, job=job)
+        if job is not None:
+            job.service = self.service
+        try:
+            for message_id in self.sent:
+                self.service.wait(message_id)
+            return _write(
+                self.service,
+                self.index,
+                self.fragments,
+                self.lang,
+                site_dir,
+                started=self.started,
+                marked=True,
+                job=job,
+            )
+        except BaseException:
+            self.service.kill()
+            raise
+
+    @classmethod
+    def stop(cls) -> None:
+        session, cls.current = cls.current, None
+        if session is not None:
+            session.pages.put(None)
+            for _ in range(2):  # before the thread ends (it may wait on Pagefind), and if it started one meanwhile
+                if session.service is not None:
+                    session.service.kill()
+                session.thread.join(timeout=30)
+
+
+@dataclass(eq=False)
+class _Job:
+    """Indexing the preview's site in the background. The search box shows :data:`MANIFEST`'s state meanwhile."""
+
+    site_dir: Path
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    service: _Pagefind | None = None
+    thread: threading.Thread | None = None
+    current: ClassVar[_Job | None] = None
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def start(cls, site_dir: Path) -> None:
+        cls.stop()
+        pending = site_dir / BUNDLE / MANIFEST
+        pending.parent.mkdir(parents=True, exist_ok=True)
+        pending.write_text('{"state": "indexing"}\n', encoding="utf-8")
+        job = cls(site_dir)
+        job.thread = threading.Thread(target=job.run, name="dossier-search-index", daemon=True)
+        with cls.lock:
+            cls.current = job
+        job.thread.start()
+
+    @classmethod
+    def stop(cls) -> None:
+        with cls.lock:
+            job, cls.current = cls.current, None
+        if job is not None:
+            job.cancel()
+
+    def check(self) -> None:
+        if self.cancelled.is_set():
+            raise SearchError("indexing cancelled: the site is being rebuilt")
+
+    def run(self) -> None:
+        try:
+            report = index_site(self.site_dir, job=self)
+        except Exception as exc:  # a background thread: reported, never raised
+            if not self.cancelled.is_set():
+                log.warning(f"dossier: the search index was not built: {exc}")
+            return
+        log.info(f"dossier: search index ready ({report.pages} pages, {report.seconds:.1f} s)")
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        service = self.service
+        if service is not None:
+            service.kill()
+        if self.thread is not None:
+            self.thread.join(timeout=30)

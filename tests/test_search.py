@@ -1,0 +1,314 @@
+"""The search index (dossier/search.py): what it holds, the other languages, the command, the preview, the errors.
+
+What a reader finds, in a browser, is in tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+from sitekit import copy_project, pagefind_pages, run
+
+from dossier import search
+from dossier.plugin import THEME_DIR
+
+MATERIAL = Path(__import__("material").__file__).parent / "templates"
+TRUMP = "trump-cospirate-contro-stati-uniti"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("search-project"))
+    result = run(["mkdocs", "build", "--strict"], root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def site(project: Path, tmp_path: Path) -> Path:
+    """A copy of the built bundled site, to index again."""
+    return Path(shutil.copytree(project / "site", tmp_path / "site"))
+
+
+# -- what the index holds ------------------------------------------------------------------------------------------
+def test_the_index_holds_the_reader_pages_and_no_list_of_links(project: Path) -> None:
+    pages = pagefind_pages(project / "site/pagefind")
+    data = project / "data"
+    expected = {"/": "page", "/metodo/": "page", "/contribuire/": "page"}
+    expected |= {"/timeline/": "event", "/quotes/": "quote", "/claims/": "claim"}
+    expected |= {f"/actors/{p.stem}/": "actor" for p in (data / "actors").glob("*.yml")}
+    expected |= {f"/sources/{p.stem}/": "source" for p in (data / "sources").glob("*.yml")}
+    assert {url: page["filters"]["kind"] for url, page in pages.items()} == {k: [v] for k, v in expected.items()}
+    # Not the overview (its content is on the home page), the indexes of actors and sources, the tags page, 404.
+    for url in ("/overview/", "/actors/", "/sources/", "/tags/", "/404.html"):
+        assert (project / "site" / url.strip("/") / ("" if url.endswith(".html") else "index.html")).is_file()
+        assert url not in pages
+
+
+def test_only_the_content_is_indexed_not_the_chrome_or_what_other_pages_hold(project: Path) -> None:
+    pages = pagefind_pages(project / "site/pagefind")
+    putin = pages["/actors/vladimir-putin/"]
+    assert putin["meta"]["title"] == "Vladimir Putin"  # no permalink sign
+    assert putin["content"].startswith("Vladimir Putin. persona. Presidente della Russia.")
+    assert "Cerca" not in putin["content"] and "Vai al contenuto" not in putin["content"]  # header, skip link
+    assert [anchor["id"] for anchor in putin["anchors"]] == ["vladimir-putin", "_roles", "_relations"]
+    # His quotes and events are on their own pages: not here (the back-links are marked data-pagefind-ignore).
+    assert "I vostri soldati" not in putin["content"]
+    assert "Il presidente russo, Vladimir Putin" not in putin["content"]  # the words his role cites
+    timeline = pages["/timeline/"]["content"]
+    assert "Attore tutti" not in timeline and "Donald Trump Kim Jong-un" not in timeline  # the filter's options
+    quotes = pages["/quotes/"]["content"]
+    assert quotes.startswith("Citazioni. In ordine cronologico.")  # not the list by speaker
+
+
+def test_text_in_another_language_is_indexed_on_its_own_in_that_language(project: Path) -> None:
+    original = yaml.safe_load((project / f"data/quotes/{TRUMP}.yml").read_text(encoding="utf-8"))["original"]
+    assert original["lang"] == "en"
+    english = project / "site/pagefind/en"
+    entry = json.loads((english / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]  # stemmed as English, searched with English WebAssembly
+    assert (english / "wasm.en.pagefind").is_file()
+    (record,) = pagefind_pages(english).values()
+    assert record["url"] == f"/quotes/#{TRUMP}"
+    assert record["content"] == " ".join(original["text"].split())
+    assert record["filters"] == {"kind": ["quote"]}
+    assert record["meta"]["title"].startswith("Donald Trump: «Vi prego di dare i miei più calorosi saluti")
+    # ... and left out of the Italian page, whose stemmer would mangle it.
+    assert "warmest" not in pagefind_pages(project / "site/pagefind")["/quotes/"]["content"]
+    manifest = json.loads((project / "site/pagefind" / search.MANIFEST).read_text(encoding="utf-8"))
+    assert (manifest["state"], manifest["lang"], manifest["pages"], list(manifest["languages"])) == (
+        "ready", "it", 23, ["en"]
+    )  # fmt: skip
+    # What tells the search box that a query may be English: the first four letters of the words, without accents.
+    assert manifest["languages"]["en"] == sorted(search._keys(original["text"]))
+    assert {"warm", "rega", "cons", "puti", "to", "of"} <= set(manifest["languages"]["en"])
+    assert search._keys("Perché l'Università è così") == {"perc", "univ", "cosi"}
+
+
+def test_a_figure_is_one_word_whatever_its_separators(project: Path) -> None:
+    """Pagefind drops punctuation inside a word, indexing and searching: the claim's 15000 is found as 15.000 and
+    15,000 (tests/test_browser.py types them)."""
+    claims = pagefind_pages(project / "site/pagefind")["/claims/"]["content"]
+    assert "Valore: circa 15.000 soldati" in claims  # formatted for the locale
+
+
+# -- finding text in other languages in a page ----------------------------------------------------------------------
+PAGE = """<html lang="it"><body><header><p lang="en">Menu</p></header>
+<div class="dossier-searchable" data-pagefind-body data-pagefind-filter="kind:quote">
+<h1 id="citazioni">Citazioni<a class="headerlink" href="#citazioni">¶</a></h1>
+<blockquote lang="en"><p>Before any heading</p></blockquote>
+<h2 id="_chronological">In ordine cronologico</h2>
+<h3 id="q1">Trump: «Vi prego»<a class="headerlink" href="#q1">¶</a></h3>
+<blockquote class="dossier-quote" lang="it"><p>Vi prego</p></blockquote>
+<blockquote class="dossier-original" lang="en"><p>Please <em>give</em> my <span lang="en-US">regards</span></p>
+</blockquote>
+<div class="dossier-citations" data-search-exclude="data-search-exclude"><p lang="fr">Cité</p></div>
+<div class="dossier-backlinks" data-pagefind-ignore><ul><li lang="fr">Ailleurs</li></ul></div>
+<h3 id="q2">Macron</h3>
+<blockquote lang="fr-FR"><p>Bonjour</p></blockquote>
+<p lang="it-IT">Italiano</p><img lang="de" src="x.png"><p lang="EN-gb">   </p>
+<p lang="x y">not a language</p>
+</div>
+<footer><p lang="de">Fußzeile</p></footer></body></html>"""
+
+
+def test_fragments_in_other_languages_are_found_with_their_record() -> None:
+    found = list(search._foreign(PAGE, "/quotes/", "it"))
+    assert [(f.lang, f.url, f.title, f.kind) for f in found] == [
+        ("en", "/quotes/#citazioni", "Citazioni", "quote"),  # under the page's title: the page
+        ("en", "/quotes/#q1", "Trump: «Vi prego»", "quote"),  # under a record's heading: that record
+        ("fr-fr", "/quotes/#q2", "Macron", "quote"),
+    ]
+    assert found[1].html.startswith('<blockquote class="dossier-original" lang="en"><p>Please <em>give</em>')
+    assert found[1].html.endswith('<span lang="en-US">regards</span></p>\n</blockquote>')  # one fragment, nested
+    # Not: outside the indexed content, in a part left out (citations), the page's language, empty, void elements.
+
+
+def test_a_page_not_marked_for_search_has_no_fragments() -> None:
+    assert list(search._foreign(PAGE.replace("data-pagefind-body", ""), "/q/", "it")) == []
+
+
+# -- indexing a site: the command -------------------------------------------------------------------------------
+def test_dossier_index_indexes_a_built_site(site: Path, run_cli: Callable[..., Result]) -> None:
+    shutil.rmtree(site / "pagefind")
+    result = run_cli("index", str(site))
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"{re.escape(str(site))}/pagefind: 23 pages, 1 passages in en \(\d+\.\d s\)\n", result.stdout)
+    assert result.stderr == ""
+    assert len(pagefind_pages(site / "pagefind")) == 23
+    # Again: the index is replaced as a whole, and no working folder is left behind.
+    (site / "pagefind/stale.txt").write_text("old\n", encoding="utf-8")
+    assert run_cli("index", str(site)).exit_code == 0
+    assert not (site / "pagefind/stale.txt").exists()
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
+
+
+def test_dossier_index_of_a_missing_folder_is_misuse(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("index", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert f"Directory '{tmp_path / 'nowhere'}' does not exist." in result.stderr
+
+
+def test_dossier_index_of_a_folder_without_pages_says_so(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    (tmp_path / "notes.txt").write_text("no pages\n", encoding="utf-8")
+    result = run_cli("index", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path}: no HTML pages in it (is it a built site?)\n"
+    assert not any(p.name.startswith("pagefind") for p in tmp_path.iterdir())
+
+
+def test_dossier_index_warns_when_no_page_marks_its_content(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="it"><body><nav>Menu</nav><p>Una pagina costruita senza i modelli del dossier</p>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("index", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "1 pages" in result.stdout
+    assert result.stderr.startswith("warning: no page marks its content for search (data-pagefind-body)")
+    # Pagefind's fallback: the whole body, but for what it leaves out itself (nav, header, footer, forms).
+    assert pagefind_pages(tmp_path / "pagefind")["/"]["content"] == "Una pagina costruita senza i modelli del dossier."
+
+
+def test_a_missing_indexer_is_a_clear_error(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pagefind.service
+
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(search.SearchError, match=re.escape("the Pagefind indexer is not installed (pip install")):
+        search.index_site(site)
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
+
+
+def test_an_indexer_that_stops_is_a_clear_error(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "pagefind-broken"
+    broken.write_text("#!/bin/sh\necho 'out of memory' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    before = sorted(p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*"))
+    with pytest.raises(search.SearchError, match=r"^the Pagefind indexer stopped: out of memory$"):
+        search.index_site(site)
+    # The previous index is untouched, and the working folder is gone.
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*")) == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
+
+
+def test_a_failed_index_fails_mkdocs_build_with_the_message(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = run(["mkdocs", "build", "--strict"], project, PAGEFIND_BINARY_PATH=str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert "Error: the Pagefind indexer is not installed (pip install 'pagefind[bin]')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- MkDocs: the theme, the preview ------------------------------------------------------------------------------
+def test_the_header_is_materials_but_for_the_search_box() -> None:
+    """theme/partials/header.html is Material's with one branch added: a Material upgrade that changes its header
+    fails here, and the override is then refreshed from the new one."""
+    ours = (THEME_DIR / "partials/header.html").read_text(encoding="utf-8")
+    material = (MATERIAL / "partials/header.html").read_text(encoding="utf-8")
+    added = re.search(r"\n *\{#- dossier:.*?\n(?= *\{% endif %\}\n *\{% if config.repo_url %\})", ours, re.S)
+    assert added is not None
+    assert "partials/dossier-search.html" in added.group(0)
+    strip = re.compile(r"\A\{#-.*?-#\}\n", re.S)  # the comment at the top
+    assert strip.sub("", ours.replace(added.group(0), "\n", 1)) == strip.sub("", material)
+
+
+def test_with_materials_search_plugin_the_site_keeps_materials_search(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n", 1), encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 0, result.stderr
+    assert "search index" not in result.stderr
+    assert not (project / "site/pagefind").exists()
+    assert (project / "site/search/search_index.json").is_file()
+    home = (project / "site/index.html").read_text(encoding="utf-8")
+    assert 'name="search"' in home and "data-dossier-search" not in home
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, threading.Event]]:
+    """Background indexing held just after Pagefind was started and given the site, until ``go`` is set."""
+    events = {"reading": threading.Event(), "go": threading.Event()}
+    scan = search._scan
+
+    def held_scan(*args: Any) -> Any:
+        events["reading"].set()
+        events["go"].wait(timeout=30)
+        return scan(*args)
+
+    monkeypatch.setattr(search, "_scan", held_scan)
+    yield events
+    events["go"].set()
+    search.shutdown()
+
+
+def _state(site: Path) -> str:
+    return str(json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))["state"])
+
+
+def test_the_preview_indexes_in_the_background(site: Path, held: dict[str, threading.Event]) -> None:
+    shutil.rmtree(site / "pagefind")
+    search.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    assert held["reading"].wait(timeout=30)  # returned before the index was built ...
+    assert _state(site) == "indexing"  # ... and the search box says so meanwhile
+    held["go"].set()
+    job = search._Job.current
+    assert job is not None and job.thread is not None
+    job.thread.join(timeout=60)
+    assert _state(site) == "ready"
+    assert len(pagefind_pages(site / "pagefind")) == 23
+
+
+def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, threading.Event]) -> None:
+    search.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    assert held["reading"].wait(timeout=30)
+    job = search._Job.current
+    assert job is not None and job.service is not None
+    next_build = {"plugins": {"dossier": None}, "site_dir": str(site)}
+    stopping = threading.Thread(target=search.before_build, args=(next_build,))  # the next build starts ...
+    stopping.start()
+    assert job.cancelled.wait(timeout=30)
+    job.service.process.wait(timeout=30)  # ... and the indexer is stopped at once, while it still works
+    held["go"].set()
+    stopping.join(timeout=60)
+    assert not stopping.is_alive()
+    assert job.thread is not None and not job.thread.is_alive()
+    assert search._Job.current is None
+    assert _state(site) == "indexing"  # the cancelled index did not replace anything
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
+
+
+def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_path: Path) -> None:
+    """`mkdocs build` hands each page to Pagefind as it writes it, so that Pagefind indexes while MkDocs builds.
+    Same pages, same index as Pagefind reading them from the written site (`dossier index`, the preview)."""
+    read = Path(shutil.copytree(site, tmp_path / "read"))
+    search.index_site(read)
+    shutil.rmtree(site / "pagefind")
+    config = {"site_dir": str(site), "plugins": {"dossier": None}}
+    search.before_build(config)
+    assert search._Session.current is not None
+    for page in sorted(site.rglob("*.html")):
+        url = page.relative_to(site).as_posix().removesuffix("index.html")
+        search.add_page(url, page.read_text(encoding="utf-8"))
+    search.after_build(config)
+    assert _state(site) == "ready"
+    given, indexed = pagefind_pages(site / "pagefind"), pagefind_pages(read / "pagefind")
+    assert len(given) == 23
+    assert given == indexed  # text, title, kind, anchors: all the same (MkDocs hands over the indexed part only)
+    assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
+
+
+def test_the_preview_hands_no_page_over_during_its_builds(site: Path) -> None:
+    search.before_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    assert search._Session.current is None  # its site is indexed once written, in the background
