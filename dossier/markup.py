@@ -70,6 +70,17 @@ def rich(text: str) -> str:
     return re.sub(r"\n\s*\n", "\n", cleaned).strip()
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """A Markdown field from data as plain text (its markup dropped), for a short mention such as a table cell;
+    to be passed through :func:`md` or :func:`html` like any text."""
+    import html as html_lib
+
+    return " ".join(html_lib.unescape(_TAG.sub("", rich(text))).split())
+
+
 def md_url(url: str) -> str:
     """A link target safe inside Markdown's ``(...)``: spaces, parentheses and quotes are percent-encoded."""
     if _PLAIN_URL.fullmatch(url):  # the links between generated pages: ids are already safe

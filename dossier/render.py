@@ -23,7 +23,7 @@ import jinja2.bccache
 import jinja2.meta
 import yaml
 
-from dossier import markup, model
+from dossier import chart, figures, markup, model
 from dossier.coverage import Coverage, coverage_of
 from dossier.i18n import Words
 from dossier.registry import PAGE_SIZE, Kind, Registry, plan
@@ -277,7 +277,7 @@ def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -
         extensions=["jinja2.ext.i18n"],
         **JINJA_OPTIONS,
     )
-    env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url)
+    env.filters.update(md=markup.md, html=markup.html, rich=markup.rich, md_url=markup.md_url, plain=markup.plain)
     return env
 
 
@@ -353,6 +353,10 @@ class Renderer:
             counts=self.counts,
             most_linked=self.most_linked,
             back_label=self.back_label,
+            foreign=self.foreign,
+            language=words.language,
+            figure=self.figure,
+            chart=self.chart,
         )
         self.memo = memo
         if memo is not None:
@@ -386,6 +390,46 @@ class Renderer:
         if part.choices is None or value is None:
             return str(value)
         return self.words.gettext(part.choices.labels[value])
+
+    def foreign(self, code: str | None) -> bool:
+        """Whether a text in language ``code`` is in another language than the page's (so it carries its own)."""
+        return bool(code) and str(code).split("-")[0].lower() != self.lang.split("-")[0].lower()
+
+    def figure(self, value: model.Node) -> dict[str, str]:
+        """A claim's value for readers (``text``: 'circa 15.000 soldati') and for search (``digits``: '15000')."""
+        return {"text": figures.words(value, self.words), "digits": figures.digits(value)}
+
+    def chart(self, claims: Iterable[model.Record], uid: str) -> str:
+        """The chart of the figures of ``claims`` (answers to one question), one per unit when units differ."""
+        gettext = self.words.gettext
+        words = chart.ChartWords(
+            title=gettext("The answers compared"),
+            axis=gettext("One axis for every answer, starting at zero."),
+            exact=gettext("dot: the figure given"),
+            approximate=gettext("ring: an approximate figure"),
+            bar=gettext("bar: a range"),
+            vague=gettext("dashed: approximate, or read from vague words"),
+            open=gettext("fading bar: an open bound (more than, less than)"),
+        )
+        by_unit: dict[str, list[chart.Answer]] = {}
+        for claim in claims:
+            if claim.value is None:
+                continue
+            who = (
+                claim.according_to.name
+                if claim.according_to
+                else next((c.source.title for c in claim.sources), gettext("the source itself"))
+            )
+            by_unit.setdefault(claim.value.unit or "", []).append(
+                chart.Answer(
+                    label=who, words=figures.words(claim.value, self.words), bounds=figures.bounds(claim.value)
+                )
+            )
+        drawn = [
+            chart.answers(rows, words, self.words.number, caption=unit, uid=f"{uid}-{n}" if n else uid)
+            for n, (unit, rows) in enumerate(by_unit.items())
+        ]
+        return "\n".join(d for d in drawn if d)
 
     def count(self, kind: str) -> str:
         """'16 attori': how many records of a kind the dossier holds."""
@@ -435,9 +479,12 @@ class Renderer:
         def links(record: model.Record | model.Handle) -> model.Links:
             return ask(self._links, record.record_kind, record.id)
 
+        def answers(question: model.Record | model.Handle) -> tuple[model.Record, ...]:
+            return ask(self._answers, question.record_kind, question.id)
+
         try:
             body = self.env.get_template(template).render(
-                page_uri=uri, href=href, cite_href=cite_href, links=links, **context
+                page_uri=uri, href=href, cite_href=cite_href, links=links, answers=answers, **context
             )
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc)
@@ -472,6 +519,18 @@ class Renderer:
     def _links(self, uri: str, kind: str, record_id: str) -> model.Links:
         return self.dossier.back_links[(kind, record_id)]
 
+    def _answers(self, uri: str, kind: str, record_id: str) -> tuple[model.Record, ...]:
+        """The claims answering a question, as its table lists them: figures from the smallest, then the rest by
+        date."""
+        claims = self.dossier.back_links[(kind, record_id)].get("answers", ())
+
+        def key(claim: Any) -> tuple[Any, ...]:
+            if claim.value is not None:
+                return (0, figures.bounds(claim.value).sort_key, claim.id)
+            return (1, claim.date.sort_key if claim.date else ("9999",), claim.id)
+
+        return tuple(sorted(claims, key=key))
+
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
         """Whether a page rendered by the previous run would come out the same now: same template, same values
         passed in (compared deeply: records are frozen dataclasses), and the same answers from the rest of the site
@@ -483,7 +542,7 @@ class Renderer:
             return all(
                 getattr(self, question)(uri, *args) == answer
                 for question, args, answer in made.calls
-                if not (links_hold and question != "_links")
+                if not (links_hold and question not in ("_links", "_answers"))
             )
         except KeyError:  # a linked record is gone
             return False
