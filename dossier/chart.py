@@ -49,8 +49,8 @@ class ChartWords:
 
 WIDTH = 640
 LEFT, RIGHT = 16, WIDTH - 24  # the plot
-TOP, ROW, AXIS = 4, 48, 40  # first row, height of a row (its words, then its mark), room for the axis under them
-WORDS, MARK = 21, 36  # in a row: the baseline of its words, the middle of its mark
+TOP, ROW, AXIS = 4, 76, 44  # first row, height of a row (who, the answer, the mark), room for the axis under them
+WHO, WORDS, MARK = 24, 48, 63  # in a row: the baselines of its two lines of words, the middle of its mark
 BAR = 10
 
 
@@ -73,7 +73,7 @@ def nice_step(span: float) -> float:
     """A round step for about four ticks over ``span``: 1, 2, 2.5 or 5 times a power of ten."""
     raw = span / 4 if span > 0 else 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= raw)
+    return float(next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= raw))
 
 
 def _axis(answers: Sequence[Answer]) -> tuple[float, float, float]:
@@ -132,22 +132,23 @@ def answers(
         grid.append(f'<line x1="{_n(at)}" y1="{TOP}" x2="{_n(at)}" y2="{_n(bottom)}" class="dossier-chart-grid"/>')
         label = number(Decimal(str(round(value, 6))).normalize())
         anchor = "start" if at <= LEFT else "end" if at >= RIGHT else "middle"
-        grid.append(f'<text x="{_n(at)}" y="{_n(bottom + 22)}" text-anchor="{anchor}">{_e(label)}</text>')
+        grid.append(f'<text x="{_n(at)}" y="{_n(bottom + 24)}" text-anchor="{anchor}">{_e(label)}</text>')
     grid.append(f'<line x1="{LEFT}" y1="{_n(bottom)}" x2="{RIGHT}" y2="{_n(bottom)}" class="dossier-chart-line"/>')
     grid.append("</g>")
     out.extend(grid)
     for index, answer in enumerate(rows):
         top = TOP + ROW * index
         out.append('<g class="dossier-chart-row" aria-hidden="true">')
+        out.append(f'<text x="{LEFT}" y="{_n(top + WHO)}" class="dossier-chart-who">{_e(_clip(answer.label, 44))}</text>')
         out.append(
-            f'<text x="{LEFT}" y="{_n(top + WORDS)}"><tspan class="dossier-chart-who">{_e(_clip(answer.label, 40))}'
-            f"</tspan>: {_e(_clip(answer.words, 60))}</text>"
+            f'<text x="{LEFT}" y="{_n(top + WORDS)}" class="dossier-chart-words">{_e(_clip(answer.words, 44))}</text>'
         )
         out.append(_mark(answer.bounds, top + MARK, x, uid))
         out.append("</g>")
     out.append("</svg>")
     legend = " · ".join((words.exact, words.approximate, words.bar, words.vague, words.open))
-    text = f"<strong>{_e(words.title)}</strong> {_e(caption)} {_e(words.axis)}".strip()
+    unit = f" ({_e(caption)})" if caption else ""
+    text = f"<strong>{_e(words.title)}</strong>{unit}. {_e(words.axis)}"
     out.append(f'<figcaption>{text}<br><span class="dossier-chart-legend">{_e(legend)}</span></figcaption>')
     out.append("</figure>")
     return "\n".join(out)

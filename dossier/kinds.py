@@ -344,7 +344,12 @@ def _sources(sources: list[Any], site: Any) -> Mapping[str, Any]:
 
 
 def _source(source: Any, site: Any) -> Mapping[str, Any]:
-    return {"text_html": site.text_html(source), "regions": site.regions(source), "coverage": site.coverage(source)}
+    cited = site.dossier.citations_of.get((source.record_kind, source.id), ())
+    return {
+        "text_html": "" if source.excerpts else site.text_html(source), "excerpts_html": site.excerpts_html(source),
+        "regions": site.regions(source), "coverage": site.coverage(source),
+        "unverified": [(record, citation) for record, citation in cited if citation.span is None],
+    }  # fmt: skip
 
 
 def _shorten(text: str, size: int) -> str:

@@ -71,6 +71,18 @@ def rich(text: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<h[1-6]\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'\b(id|lang)="([^"]*)"')
+
+
+def heading_languages(html_text: str) -> dict[str, str]:
+    """{id: lang} of the headings of a page's HTML that carry their own language."""
+    found = {}
+    for match in _HEADING.finditer(html_text):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if "id" in attributes and "lang" in attributes:
+            found[attributes["id"]] = attributes["lang"]
+    return found
 
 
 def plain(text: str) -> str:

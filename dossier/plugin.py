@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, report
+from dossier import livereload, markup, report
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
@@ -184,6 +184,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if ' lang="' in html and page.toc:
+            _toc_languages(page.toc, markup.heading_languages(html))
         if self.preview is not None:
             self.preview.converted(page, html)
         return html
@@ -233,6 +235,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         if self.preview is not None:
             self.preview.failed()
+
+
+def _toc_languages(items: Any, languages: dict[str, str]) -> None:
+    """A heading in another language than its page's (a quote's words) carries ``lang``; so does its entry in the
+    table of contents (its title is HTML: see MkDocs' AnchorLink). Marked once, however often a page is restored."""
+    for item in items:
+        lang = languages.get(item.id)
+        if lang and not item.title.startswith("<span lang="):
+            item.title = f'<span lang="{markup.html(lang)}">{item.title}</span>'
+        _toc_languages(item.children, languages)
 
 
 def _walk_order(file: File) -> tuple[tuple[str, ...], bool, str]:

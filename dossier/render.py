@@ -226,16 +226,28 @@ class Site:
         stored = model.stored_text(record)
         if stored is None:
             return ""
-        text = stored.original
+        return self._highlighted(record, stored.original, 0, len(stored.original))
+
+    def excerpts_html(self, record: model.Record) -> list[str]:
+        """For a record that keeps excerpts of its text: each excerpt as :meth:`text_html` shows a full text."""
+        stored = model.stored_text(record)
+        if stored is None or not stored.pieces:
+            return []
+        return [self._highlighted(record, stored.original, start, end) for start, end in stored.pieces]
+
+    def _highlighted(self, record: model.Record, text: str, start: int, end: int) -> str:
+        """The stretch [start, end) of a stored text as HTML paragraphs, its cited regions highlighted."""
         out: list[str] = []
-        position = 0
+        position = start
         for region in self.regions(record):
+            if region.start < start or region.end > end:
+                continue  # in another excerpt (a region never crosses two)
             out.append(markup.html(text[position : region.start]))
             link = f'<mark class="dossier-passage"><a href="#{region.anchor}-cited">'
             inner = markup.html(text[region.start : region.end]).replace("\n", f"</a></mark>\n{link}")
             out.append(link.replace("<mark ", f'<mark id="{region.anchor}" ', 1) + inner + "</a></mark>")
             position = region.end
-        out.append(markup.html(text[position:]))
+        out.append(markup.html(text[position:end]))
         paragraphs = "".join(out).split("\n")
         return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
 
@@ -415,11 +427,7 @@ class Renderer:
         for claim in claims:
             if claim.value is None:
                 continue
-            who = (
-                claim.according_to.name
-                if claim.according_to
-                else next((c.source.title for c in claim.sources), gettext("the source itself"))
-            )
+            who = claim.according_to.name if claim.according_to else gettext("the source itself")
             by_unit.setdefault(claim.value.unit or "", []).append(
                 chart.Answer(
                     label=who, words=figures.words(claim.value, self.words), bounds=figures.bounds(claim.value)

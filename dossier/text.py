@@ -64,12 +64,11 @@ class StoredText:
         excerpt, never across two."""
         pieces: list[tuple[int, int]] = []
         position = 0
-        for excerpt in excerpts:
-            text = unicodedata.normalize("NFC", excerpt)
+        texts = [unicodedata.normalize("NFC", excerpt) for excerpt in excerpts]
+        for text in texts:
             pieces.append((position, position + len(text)))
             position += len(text) + len(EXCERPT_BREAK)
-        text = StoredText.of(EXCERPT_BREAK.join(unicodedata.normalize("NFC", e) for e in excerpts))
-        return replace(text, pieces=tuple(pieces))
+        return replace(StoredText.of(EXCERPT_BREAK.join(texts)), pieces=tuple(pieces))
 
     def _within_one(self, start: int, end: int) -> bool:
         return not self.pieces or any(first <= start and end <= last for first, last in self.pieces)
