@@ -49,9 +49,9 @@ class ChartWords:
 
 WIDTH = 640
 LEFT, RIGHT = 16, WIDTH - 24  # the plot
-TOP, ROW, AXIS = 4, 76, 44  # first row, height of a row (who, the answer, the mark), room for the axis under them
-WHO, WORDS, MARK = 24, 48, 63  # in a row: the baselines of its two lines of words, the middle of its mark
-BAR = 10
+TOP, ROW, AXIS = 4, 86, 44  # first row, height of a row (who, the answer, the mark), room for the axis under them
+WHO, WORDS, MARK = 26, 54, 72  # in a row: the baselines of its two lines of words, the middle of its mark
+BAR, DOT = 12, 8  # a bar's height, a dot's radius
 
 
 def _e(text: str) -> str:
@@ -87,8 +87,8 @@ def _axis(answers: Sequence[Answer]) -> tuple[float, float, float]:
     start = min([0.0, *lows])
     top = max(reach) if reach else 1.0
     step = nice_step(top - start)
-    end = step * math.ceil(top / step) if top > 0 else step
-    if end <= top and any(a.bounds.high is None for a in answers):
+    end = step * math.ceil(top * 1.04 / step) if top > 0 else step  # the largest mark clear of the edge
+    if end <= top * 1.2 and any(a.bounds.high is None for a in answers):
         end += step  # an open top needs room to fade
     return start, end, step
 
@@ -139,7 +139,9 @@ def answers(
     for index, answer in enumerate(rows):
         top = TOP + ROW * index
         out.append('<g class="dossier-chart-row" aria-hidden="true">')
-        out.append(f'<text x="{LEFT}" y="{_n(top + WHO)}" class="dossier-chart-who">{_e(_clip(answer.label, 44))}</text>')
+        out.append(
+            f'<text x="{LEFT}" y="{_n(top + WHO)}" class="dossier-chart-who">{_e(_clip(answer.label, 44))}</text>'
+        )
         out.append(
             f'<text x="{LEFT}" y="{_n(top + WORDS)}" class="dossier-chart-words">{_e(_clip(answer.words, 44))}</text>'
         )
@@ -160,10 +162,10 @@ def _mark(b: Bounds, y: float, x: Callable[[Decimal | float | None, float], floa
         at = x(b.low, LEFT)
         if dashed:
             return (
-                f'<circle cx="{_n(at)}" cy="{_n(y)}" r="6" fill="none" stroke="currentColor" stroke-width="2" '
+                f'<circle cx="{_n(at)}" cy="{_n(y)}" r="{DOT}" fill="none" stroke="currentColor" stroke-width="2.5" '
                 'stroke-dasharray="3 2" class="dossier-chart-mark"/>'
             )
-        return f'<circle cx="{_n(at)}" cy="{_n(y)}" r="6" fill="currentColor" class="dossier-chart-mark"/>'
+        return f'<circle cx="{_n(at)}" cy="{_n(y)}" r="{DOT}" fill="currentColor" class="dossier-chart-mark"/>'
     if b.shape == "range":
         x0, x1 = x(b.low, LEFT), x(b.high, RIGHT)
         x1 = max(x1, x0 + 4)

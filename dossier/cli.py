@@ -111,10 +111,9 @@ def check(data: Path | None, config_file: Path | None, fmt: str, strict: bool) -
     counts = ", ".join(f"{validated.count(kind.name)} {kind.folder}" for kind in validated.registry)
     click.echo(f"{display_path(project.data_dir)}: {counts}: no problems ({elapsed:.2f} s)", err=fmt == "github")
     if validated.unverified:
-        count = len(validated.unverified)
         head = (
-            f"{count} citation{' is' if count == 1 else 's are'} not verified: their source stores neither its text "
-            "nor excerpts of it (dossier check --strict fails on them):"
+            f"citations not verified: {len(validated.unverified)} (their source stores neither its text nor excerpts "
+            "of it; dossier check --strict fails on them):"
         )
         click.echo(head, err=fmt == "github")
         if fmt == "github":
@@ -153,8 +152,8 @@ def migrate_command(data: Path | None, config_file: Path | None, dry_run: bool) 
         click.echo(f"{display_path(project.data_dir)}: nothing to migrate: no claim has a topic")
     elif not dry_run and report.questions:
         click.echo(
-            f"{report.questions} question(s) written, {report.claims} claim(s) changed. Reword each new question as "
-            "the question its claims answer (its 'text'), then run: dossier check"
+            f"questions written: {report.questions}; claims changed: {report.claims}. Reword each new question as the "
+            "question its claims answer (its 'text'), then run: dossier check"
         )
     if report.problems:
         sys.exit(EXIT_INVALID)

@@ -324,18 +324,42 @@ def _label(record: Any) -> str:
     return str(record.name if hasattr(record, "name") else record.title)
 
 
+def _subject_order(subject: Any) -> tuple[str, str]:
+    return (_label(subject).casefold(), subject.id)
+
+
+def _home(question: Any, site: Any) -> str:
+    """The subject a question's table is shown under on the claims page (once): its own subject when some answer is
+    about it, else the first subject (in the page's order) its answers are about."""
+    subjects = {c.subject.id: c.subject for c in site.dossier.links(question).answers}
+    if question.subject is not None and question.subject.id in subjects:
+        return str(question.subject.id)
+    return str(min(subjects.values(), key=_subject_order).id)
+
+
 def _claims(claims: list[Any], site: Any) -> Mapping[str, Any]:
-    """Claims by subject, and within a subject the answers to each question together (compared in one table, the
-    question's other answers included), then the claims answering no question."""
+    """Claims by subject. Within a subject, the answers to each question whose table is shown there (see
+    :func:`_home`; the table lists the question's other answers too), then the claims answering no question or one
+    whose table is under another subject."""
     subjects = []
-    by_subject = _group(claims, lambda c: c.subject.id).values()
-    for group in sorted(by_subject, key=lambda cs: (_label(cs[0].subject).casefold(), cs[0].subject.id)):
-        asked = _group(group, lambda c: c.question.id if c.question is not None else f"\0{c.id}")
-        ordered = sorted(
-            asked.values(),
-            key=lambda cs: (cs[0].question is None, cs[0].question.text.casefold() if cs[0].question else "", cs[0].id),
-        )
-        subjects.append((group[0].subject, [(cs[0].question, cs) for cs in ordered]))
+    homes: dict[str, str] = {}
+    for group in sorted(_group(claims, lambda c: c.subject.id).values(), key=lambda cs: _subject_order(cs[0].subject)):
+        here = group[0].subject.id
+        compared: dict[str, list[Any]] = {}
+        alone = []
+        for claim in group:
+            question = claim.question
+            if question is not None and question.id not in homes:
+                homes[question.id] = _home(question, site)
+            if question is not None and homes[question.id] == here:
+                compared.setdefault(question.id, []).append(claim)
+            else:
+                alone.append(claim)
+        groups = [
+            (cs[0].question, cs) for cs in sorted(compared.values(), key=lambda cs: cs[0].question.text.casefold())
+        ]
+        groups += [(None, [claim]) for claim in alone]
+        subjects.append((group[0].subject, groups))
     return {"subjects": subjects}
 
 
@@ -389,7 +413,7 @@ CLAIM = Kind(
     title=lambda c: _shorten(c.statement, 80),
     listing=Listing(
         folder="claims", template="claims.md.j2", title=N_("Claims"), group=lambda c: c.subject.id,
-        order=lambda c: (_label(c.subject).casefold(), c.subject.id), sheet="{n}", name=lambda c: _label(c.subject),
+        order=lambda c: _subject_order(c.subject), sheet="{n}", name=lambda c: _label(c.subject),
         context=_claims,
     ),
     retired=(("topic", TOPIC_RETIRED),),

@@ -75,6 +75,14 @@ _HEADING = re.compile(r"<h[1-6]\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'\b(id|lang)="([^"]*)"')
 
 
+_HEADER_TITLE = re.compile(r'(data-md-component="header-topic">\s*<span class="md-ellipsis")>')
+
+
+def header_title_language(page: str, lang: str) -> str:
+    """A themed page whose title (in Material's header) is in ``lang``: the header's title marked with it."""
+    return _HEADER_TITLE.sub(lambda m: f'{m.group(1)} lang="{html(lang)}">', page, count=1)
+
+
 def heading_languages(html_text: str) -> dict[str, str]:
     """{id: lang} of the headings of a page's HTML that carry their own language."""
     found = {}

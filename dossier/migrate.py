@@ -136,8 +136,7 @@ def topics(data_dir: Path, *, shown: str = "data", dry_run: bool = False) -> Rep
             report.lines.append(f"{where}: question '{question_id}' already declared with this text, reused")
         else:
             report.questions += 1
-            answers = f"{len(members)} claim{'s' if len(members) != 1 else ''}"
-            report.lines.append(f"{where}: new question '{question_id}' ({answers}): {text}")
+            report.lines.append(f"{where}: new question '{question_id}' (claims: {len(members)}): {text}")
             if not dry_run:
                 questions.mkdir(exist_ok=True)
                 _write(target, _question_file(text, subject))

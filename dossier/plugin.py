@@ -26,7 +26,7 @@ from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
-from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
+from dossier.render import ASSETS, OVERVIEW_MARKER, TITLE_LANG, Renderer, RenderError
 from dossier.resolve import load
 
 if TYPE_CHECKING:  # (the `dossier` command loads this module with mkdocs.yml: only what a build needs is imported)
@@ -212,6 +212,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(1000)  # the theme's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        title_lang = page.meta.get(TITLE_LANG) if page.meta else None
+        if title_lang:  # the title in the theme's header is in another language than the page's
+            output = markup.header_title_language(output, str(title_lang))
         if self.preview is not None:
             self.preview.themed(page, output)
         return output

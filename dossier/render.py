@@ -33,6 +33,7 @@ _T = TypeVar("_T")
 
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
+TITLE_LANG = "dossier_title_lang"  # front matter: the language of a page's title, when not the page's
 ASSETS = ("assets/dossier/dossier.css", "assets/dossier/dossier.js")
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
@@ -619,8 +620,12 @@ class Renderer:
                     values = listing.context(sheet.records, self.site) if listing.context else {}
                     pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
             if kind.pages is not None:
+                titled_in = next((p.name for p in plan(kind.model) if p.format == "lang" and not p.many), None)
                 for record in self.dossier.records[kind.name]:
                     meta = {"title": self.label(record)}
+                    title_lang = getattr(record, titled_in) if titled_in else None
+                    if self.foreign(title_lang):  # the theme's header shows the title: it carries its language
+                        meta[TITLE_LANG] = title_lang
                     if tagged and record.tags:
                         meta["tags"] = list(record.tags)
                     values = kind.pages.context(record, self.site) if kind.pages.context else {}

@@ -53,7 +53,8 @@ def test_check_bundled_data(run_cli: RunCli) -> None:
     result = run_cli("check", "--data", str(BUNDLED))
     assert_clean_exit(result, 0)
     assert re.fullmatch(
-        r"\S*data: \d+ actors, \d+ events, \d+ quotes, \d+ claims, \d+ questions, \d+ sources: no problems \(\d+\.\d\d s\)",
+        r"\S*data: \d+ actors, \d+ events, \d+ quotes, \d+ claims, \d+ questions, \d+ sources: no problems "
+        r"\(\d+\.\d\d s\)",
         result.stdout.splitlines()[0],
     )
     assert result.stderr == ""
