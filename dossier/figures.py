@@ -55,8 +55,21 @@ def bounds(value: Any) -> Bounds:
 
 
 def digits(value: Any) -> str:
-    """The figures of a value as plain digits, for search ('15000', '10000 15000'): a reader may type them so."""
-    return " ".join(v for v in (value.amount, value.min, value.max) if v is not None)
+    """The figures of a value as a reader may type them into a search box, in every common way: plain digits, and
+    grouped or with a decimal mark either way ('15000 15,000 15.000'; '2.5 2,5'), whatever the page's language."""
+    forms: list[str] = []
+    for figure in (value.amount, value.min, value.max):
+        if figure is None:
+            continue
+        whole, _, fraction = figure.lstrip("-").partition(".")
+        sign = "-" if figure.startswith("-") else ""
+        groups = f"{int(whole):,}"
+        for thousands, decimal in (("", "."), (",", "."), (".", ",")):
+            grouped = groups.replace(",", thousands) if len(whole) > 3 else whole
+            form = sign + grouped + (decimal + fraction if fraction else "")
+            if form not in forms:
+                forms.append(form)
+    return " ".join(forms)
 
 
 def words(value: Any, say: Words, *, unit: bool = True) -> str:

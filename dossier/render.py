@@ -413,7 +413,8 @@ class Renderer:
         return {"text": figures.words(value, self.words), "digits": figures.digits(value)}
 
     def chart(self, claims: Iterable[model.Record], uid: str) -> str:
-        """The chart of the figures of ``claims`` (answers to one question), one per unit when units differ."""
+        """The chart of the figures of ``claims`` (answers to one question), one per unit when units differ, where at
+        least two answers give a figure in it."""
         gettext = self.words.gettext
         words = chart.ChartWords(
             title=gettext("The answers compared"),
@@ -434,9 +435,10 @@ class Renderer:
                     label=who, words=figures.words(claim.value, self.words), bounds=figures.bounds(claim.value)
                 )
             )
-        drawn = [
+        drawn = [  # a figure alone has nothing to be compared with: the table says it
             chart.answers(rows, words, self.words.number, caption=unit, uid=f"{uid}-{n}" if n else uid)
             for n, (unit, rows) in enumerate(by_unit.items())
+            if len(rows) > 1
         ]
         return "\n".join(d for d in drawn if d)
 

@@ -65,7 +65,7 @@ def test_one_table_per_question_with_the_answers_smallest_first() -> None:
     assert claims.count('<div class="dossier-answers"') == 1
     table = claims.split('<div class="dossier-answers"', 1)[1].split("</table>", 1)[0]
     assert table.index("circa 11\\.000 soldati") < table.index("circa 15\\.000 soldati")
-    assert '<span class="dossier-digits" aria-hidden="true"> 11000</span>' in table  # for search
+    assert '<span class="dossier-digits" aria-hidden="true"> 11000 11,000 11.000</span>' in table  # for search
     # The date column: the claim's own date or none, never its event's.
     rows = table.split("<tr ")[2:]
     assert "no date of its own" not in rows[0] and "nessuna data propria" in rows[0]
@@ -311,7 +311,7 @@ def test_browser_finds_one_table_with_both_figures_and_the_chart_with_its_text(b
     text = tables.inner_text()
     assert "circa 11.000 soldati" in text and "circa 15.000 soldati" in text
     digits = page.locator(".dossier-answers .dossier-digits").first  # for search: in the page, not shown
-    assert digits.text_content() == " 11000"
+    assert digits.text_content() == " 11000 11,000 11.000"
     box = digits.bounding_box()
     assert box is not None and box["width"] <= 1 and box["height"] <= 1
     chart_image = page.get_by_role("img", name=re.compile("Le risposte a confronto"))
@@ -322,6 +322,22 @@ def test_browser_finds_one_table_with_both_figures_and_the_chart_with_its_text(b
     )
     assert "Anna Berg: circa 11.000 soldati" in name and "Servizi segreti di Sudlandia: circa 15.000 soldati" in name
     page.close()
+
+
+def test_the_search_index_finds_a_figure_however_it_is_written(site: Path) -> None:
+    """Material's search index splits words at spaces and hyphens only (its `separator`): each way of writing the
+    figure is a word of the claim's entry on the claims page, and of no page that only repeats it in a table."""
+    import json
+
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for figure in ("11000", "11.000", "11,000", "15000", "15.000", "15,000"):
+        found = {doc["location"] for doc in index["docs"] if figure in re.split(r"[\s\-]+", _text(doc["text"]))}
+        assert f"claims/#soldati-{figure[:2]}mila" in found, (figure, found)
+        assert not any(location.startswith(("questions/", "actors/")) for location in found), (figure, found)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 def test_browser_finds_the_event_claim_on_the_timeline(browser: Browser, base_url: str) -> None:
