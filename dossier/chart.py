@@ -49,8 +49,8 @@ class ChartWords:
 
 WIDTH = 640
 LEFT, RIGHT = 16, WIDTH - 24  # the plot
-TOP, ROW, AXIS = 4, 86, 44  # first row, height of a row (who, the answer, the mark), room for the axis under them
-WHO, WORDS, MARK = 26, 54, 72  # in a row: the baselines of its two lines of words, the middle of its mark
+TOP, ROW, AXIS = 4, 92, 44  # first row, height of a row (who, the answer, the mark), room for the axis under them
+WHO, WORDS, MARK = 28, 58, 76  # in a row: the baselines of its two lines of words, the middle of its mark
 BAR, DOT = 12, 8  # a bar's height, a dot's radius
 
 

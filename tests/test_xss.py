@@ -52,7 +52,7 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 def _pages(site: Path) -> list[str]:
-    generated = ("actors", "events", "quotes", "claims", "sources", "timeline", "overview")
+    generated = ("actors", "events", "quotes", "claims", "questions", "sources", "timeline", "overview")
     return sorted(
         p.relative_to(site).parent.as_posix() + "/"
         for p in site.rglob("index.html")
