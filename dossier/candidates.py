@@ -16,11 +16,13 @@ import bisect
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from babel import Locale
 
 from dossier.text import StoredText, normalise, sentence_spans
 
@@ -32,11 +34,22 @@ MAX_REPEATS = 50  # a passage repeated more often is offered without prefix and 
 
 _QUOTATIONS = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
 
-_MONTHS_IT = "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
-_WEEKDAYS_IT = "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica"
+
+def _cldr_names(lang: str, what: str) -> str:
+    """The month or weekday names of a language, from CLDR (Babel), with their unaccented spellings too ('lunedi'):
+    no list of names is written here."""
+    locale = Locale.parse(lang)
+    table = locale.months if what == "months" else locale.days
+    names = list(table["format"]["wide"].values())
+    plain = ["".join(c for c in unicodedata.normalize("NFD", n) if not unicodedata.combining(c)) for n in names]
+    return " ".join(dict.fromkeys([*names, *plain]))
+
+
+_MONTHS_IT = _cldr_names("it", "months")
+_WEEKDAYS_IT = _cldr_names("it", "days")
 _UNITS_IT = "anno anni mese mesi settimana settimane giorno giorni ora ore minuti decennio decenni secolo secoli"
-_MONTHS_EN = "January February March April May June July August September October November December"
-_WEEKDAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_MONTHS_EN = _cldr_names("en", "months")
+_WEEKDAYS_EN = _cldr_names("en", "days")
 _UNITS_EN = "year years month months week weeks day days hour hours minutes decade decades century centuries"
 _SEASONS_EN = "spring summer autumn fall winter weekend"
 

@@ -92,12 +92,17 @@ def main() -> None:
     show_default=True,
     help="How to print problems; 'github' prints GitHub Actions annotations.",
 )
-def check(data: Path | None, config_file: Path | None, fmt: str) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail on citations that cannot be verified (their source stores neither its text nor excerpts).",
+)
+def check(data: Path | None, config_file: Path | None, fmt: str, strict: bool) -> None:
     """Validate the data folder; exit 1 and list every problem if it has any."""
     started = time.perf_counter()
     project = _project(data, config_file)
     try:
-        validated = validate(project.data_dir, workers=os.cpu_count() or 1)
+        validated = validate(project.data_dir, workers=os.cpu_count() or 1, strict=strict)
     except DossierError as exc:
         _invalid(exc, fmt)
     elapsed = time.perf_counter() - started
@@ -106,6 +111,16 @@ def check(data: Path | None, config_file: Path | None, fmt: str) -> None:
         return
     counts = ", ".join(f"{validated.count(kind.name)} {kind.folder}" for kind in validated.registry)
     click.echo(f"{display_path(project.data_dir)}: {counts}: no problems ({elapsed:.2f} s)", err=fmt == "github")
+    if validated.unverified:
+        head = (
+            f"citations not verified: {len(validated.unverified)} (their source stores neither its text nor excerpts "
+            "of it; dossier check --strict fails on them):"
+        )
+        click.echo(head, err=fmt == "github")
+        if fmt == "github":
+            click.echo(format_github(validated.unverified, level="warning"))
+        for problem in validated.unverified:
+            click.echo(f"  {problem}", err=fmt == "github")
     for (_, record_id), report in _coverage(validated):
         cited = f"{report.cited_count}/{report.total} sentences cited ({report.percent}%)"
         summary = f"source coverage: {record_id}: {cited}"
@@ -118,6 +133,31 @@ def _coverage(validated: Validated) -> list[tuple[tuple[str, str], Coverage]]:
     for (source_id, _, _, _), span in validated.spans.items():
         cited.setdefault(source_id, []).append(span)
     return [(key, coverage(text, cited.get(key[1], []))) for key, text in sorted(validated.texts.items())]
+
+
+@main.command("migrate")
+@data_option
+@config_option
+@click.option("--dry-run", is_flag=True, help="Only print what would change.")
+def migrate_command(data: Path | None, config_file: Path | None, dry_run: bool) -> None:
+    """Bring the data up to the current format: claims' topics become questions (data/questions/)."""
+    from dossier import migrate
+
+    project = _project(data, config_file)
+    report = migrate.topics(project.data_dir, shown=display_path(project.data_dir), dry_run=dry_run)
+    for line in report.lines:
+        click.echo(line)
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    if not report.lines and not report.problems:
+        click.echo(f"{display_path(project.data_dir)}: nothing to migrate: no claim has a topic")
+    elif not dry_run and report.questions:
+        click.echo(
+            f"questions written: {report.questions}; claims changed: {report.claims}. Reword each new question as the "
+            "question its claims answer (its 'text'), then run: dossier check"
+        )
+    if report.problems:
+        sys.exit(EXIT_INVALID)
 
 
 @main.command("schema")

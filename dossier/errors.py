@@ -101,8 +101,8 @@ def _escape_github(text: str, *, prop: bool = False) -> str:
     return text
 
 
-def format_github(problems: Sequence[Problem]) -> str:
-    """GitHub Actions workflow commands, so problems show inline on a pull request."""
+def format_github(problems: Sequence[Problem], *, level: str = "error") -> str:
+    """GitHub Actions workflow commands, so problems show inline on a pull request (``level``: error, warning)."""
     lines = []
     for p in problems:
         props = [f"file={_escape_github(p.path, prop=True)}"]
@@ -114,7 +114,7 @@ def format_github(problems: Sequence[Problem]) -> str:
         label = f"{p.kind} '{p.id}': " if p.kind else ""
         field = f"{p.field}: " if p.field else ""
         detail = f"\n{p.detail}" if p.detail else ""
-        lines.append(f"::error {','.join(props)}::{_escape_github(label + field + p.message + detail)}")
+        lines.append(f"::{level} {','.join(props)}::{_escape_github(label + field + p.message + detail)}")
     return "\n".join(lines)
 
 

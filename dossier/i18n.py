@@ -112,6 +112,11 @@ class Words:
         """'11.000' in Italian, '11,000' in English."""
         return format_decimal(Decimal(str(value)), locale=self.locale)
 
+    def language(self, code: str) -> str:
+        """A language's name in this language, from CLDR: 'inglese' for 'en' in Italian; the code if unknown."""
+        found = self.locale.languages.get(code.replace("-", "_")) or self.locale.languages.get(code.split("-")[0])
+        return found or code
+
     def join(self, items: list[str]) -> str:
         """'a, b e c' in Italian, 'a, b, and c' in English."""
         return format_list(items, locale=self.locale)

@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from dossier.registry import Kind, Listing, Pages, Registry
 from dossier.schema import (
@@ -20,6 +21,8 @@ from dossier.schema import (
     Affix,
     Choices,
     EdtfText,
+    Excerpted,
+    Excerpts,
     Flag,
     Id,
     Lang,
@@ -60,7 +63,9 @@ PARTICIPANT = link("actor", reverse="events", label=N_("Events"))
 SPEAKER = link("actor", reverse="quotes_by", label=N_("Quotes"))
 ADDRESSEE = link("actor", reverse="quotes_to", label=N_("Quotes addressed to this actor"))
 QUOTED_AT = link("event", reverse="quotes", label=N_("Quotes"))
-SUBJECT = link("actor", reverse="claims_about", label=N_("Claims about this actor"))
+SUBJECT = link("actor", "event", reverse="claims_about", label=N_("Claims about it"))
+ANSWERS = link("question", reverse="answers", label=N_("Answers"))
+QUESTION_ABOUT = link("actor", "event", reverse="questions", label=N_("Questions"))
 CLAIMED_AT = link("event", reverse="claims", label=N_("Claims"))
 ASSERTED_BY = link("actor", reverse="claims_by", label=N_("Claims made by this actor"))
 
@@ -159,19 +164,48 @@ class Quote(Strict):
 
 
 class Value(Strict):
-    """A figure a claim puts forward."""
+    """A figure a claim puts forward, always as the source gives it: exact or approximate (``amount``), a range
+    (``min`` and ``max``), an open bound (``min`` alone: more than; ``max`` alone: less than), or the source's words
+    for a quantity it gives no figure for (``vague``: 'migliaia'), with the range the dossier reads them as, so
+    that every answer sorts and is charted on one axis."""
 
-    amount: Number
+    amount: Number | None = Field(None, description="The figure: 15000, 2.5")
+    min: Number | None = Field(None, description="The least the figure can be: a range's start, or 'more than'")
+    max: Number | None = Field(None, description="The most the figure can be: a range's end, or 'less than'")
     approximate: Flag = "false"
-    unit: Line | None = None
+    vague: Line | None = Field(
+        None, description="The source's words for a quantity it gives no figure for ('migliaia'); min/max read them"
+    )
+    unit: Line | None = Field(None, description="What is counted, in the dossier's language: 'soldati'")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Value:
+        if self.amount is not None and (self.min is not None or self.max is not None):
+            raise PydanticCustomError(
+                "figure", "give either amount (one figure) or min/max (a range or a bound), not both"
+            )
+        if self.amount is None and self.min is None and self.max is None:
+            hint = " (how the dossier reads the words)" if self.vague else ""
+            raise PydanticCustomError(
+                "figure", "give amount (one figure), or min and/or max (a range, an open bound){hint}", {"hint": hint}
+            )
+        if self.vague is not None and self.amount is not None:
+            raise PydanticCustomError("figure", "vague words are read as a range: give min and/or max, not amount")
+        if self.min is not None and self.max is not None and float(self.min) > float(self.max):
+            raise PydanticCustomError(
+                "figure", "min ({min}) is larger than max ({max})", {"min": self.min, "max": self.max}
+            )
+        return self
 
 
 class Claim(Strict):
     """A statement someone asserts, with its status and the editors' confidence."""
 
     statement: Markdown
-    subject: Annotated[Id, SUBJECT] = Field(description="Id of the actor the claim is about")
-    topic: Line | None = Field(None, description="Claims with the same subject and topic are compared side by side")
+    subject: Annotated[Id, SUBJECT] = Field(description="Id of the actor or event the claim is about")
+    question: Annotated[Id, ANSWERS] | None = Field(
+        None, description="Id of the question it answers (data/questions/): its answers are compared in one table"
+    )
     event: Annotated[Id, CLAIMED_AT] | None = None
     according_to: Annotated[Id, ASSERTED_BY] | None = Field(
         None, description="Id of the actor who asserts it; omitted: the source itself"
@@ -183,6 +217,22 @@ class Claim(Strict):
     date_text: Line | None = None
     tags: Tags = ()
     sources: Cited
+    notes: Notes = ()
+
+
+class Question(Strict):
+    """A question that claims answer, declared once: the claims naming it are compared in one table."""
+
+    text: Line = Field(description="The question, in the dossier's language: 'Quanti soldati ha inviato ...?'")
+    subject: Annotated[Id, QUESTION_ABOUT] | None = Field(None, description="Id of the actor or event it is about")
+    notes: Notes = ()
+
+
+class Excerpt(Strict):
+    """A stretch of a source whose full text cannot be stored (copyright, a paywall): what it was read from."""
+
+    text: Excerpted = Field(description="The words of the source, verbatim")
+    locator: Line = Field(description="Where in the source: a page, a paragraph, a timestamp")
     notes: Notes = ()
 
 
@@ -199,9 +249,27 @@ class Source(Strict):
     archive_url: Url | None = None
     accessed: EdtfText | None = None
     text_file: TextFile | None = Field(None, description="The full text, a .txt file beside this one")
+    excerpts: Annotated[tuple[Excerpt, ...], Excerpts()] = Field(
+        (), description="Where the full text cannot be stored: the stretches read, each with its locator"
+    )
     summary: Markdown | None = None
     tags: Tags = ()
     notes: Notes = ()
+
+    @field_validator("excerpts")
+    @classmethod
+    def _one_text(cls, excerpts: tuple[Excerpt, ...], info: ValidationInfo) -> tuple[Excerpt, ...]:
+        if excerpts and info.data.get("text_file") is not None:
+            raise PydanticCustomError(
+                "text", "give either text_file (the full text) or excerpts (where it cannot be stored), not both"
+            )
+        return excerpts
+
+
+TOPIC_RETIRED = (
+    "'topic' is replaced by 'question': declare the question once in data/questions/ and name it in each claim "
+    "that answers it ('question: <id>'); `dossier migrate` does it for every claim"
+)
 
 
 # -- orders and groups --------------------------------------------------------------------------------------------
@@ -251,13 +319,47 @@ def _quotes(quotes: list[Any], site: Any) -> Mapping[str, Any]:
     return {"by_speaker": sorted(speakers, key=lambda qs: (qs[0].speaker.name.casefold(), qs[0].speaker.id))}
 
 
+def _label(record: Any) -> str:
+    """An actor's name, an event's title: a claim's or question's subject as readers know it."""
+    return str(record.name if hasattr(record, "name") else record.title)
+
+
+def _subject_order(subject: Any) -> tuple[str, str]:
+    return (_label(subject).casefold(), subject.id)
+
+
+def _home(question: Any, site: Any) -> str:
+    """The subject a question's table is shown under on the claims page (once): its own subject when some answer is
+    about it, else the first subject (in the page's order) its answers are about."""
+    subjects = {c.subject.id: c.subject for c in site.dossier.links(question).answers}
+    if question.subject is not None and question.subject.id in subjects:
+        return str(question.subject.id)
+    return str(min(subjects.values(), key=_subject_order).id)
+
+
 def _claims(claims: list[Any], site: Any) -> Mapping[str, Any]:
-    """Claims by subject, and within a subject by topic (a topic's claims are compared side by side)."""
+    """Claims by subject. Within a subject, the answers to each question whose table is shown there (see
+    :func:`_home`; the table lists the question's other answers too), then the claims answering no question or one
+    whose table is under another subject."""
     subjects = []
-    by_subject = _group(claims, lambda c: c.subject.id).values()
-    for group in sorted(by_subject, key=lambda cs: cs[0].subject.name.casefold()):
-        topics = _group(group, lambda c: c.topic or f"\0{c.id}")
-        subjects.append((group[0].subject, sorted(topics.values(), key=lambda cs: (cs[0].topic or "\uffff", cs[0].id))))
+    homes: dict[str, str] = {}
+    for group in sorted(_group(claims, lambda c: c.subject.id).values(), key=lambda cs: _subject_order(cs[0].subject)):
+        here = group[0].subject.id
+        compared: dict[str, list[Any]] = {}
+        alone = []
+        for claim in group:
+            question = claim.question
+            if question is not None and question.id not in homes:
+                homes[question.id] = _home(question, site)
+            if question is not None and homes[question.id] == here:
+                compared.setdefault(question.id, []).append(claim)
+            else:
+                alone.append(claim)
+        groups = [
+            (cs[0].question, cs) for cs in sorted(compared.values(), key=lambda cs: cs[0].question.text.casefold())
+        ]
+        groups += [(None, [claim]) for claim in alone]
+        subjects.append((group[0].subject, groups))
     return {"subjects": subjects}
 
 
@@ -266,7 +368,12 @@ def _sources(sources: list[Any], site: Any) -> Mapping[str, Any]:
 
 
 def _source(source: Any, site: Any) -> Mapping[str, Any]:
-    return {"text_html": site.text_html(source), "regions": site.regions(source), "coverage": site.coverage(source)}
+    cited = site.dossier.citations_of.get((source.record_kind, source.id), ())
+    return {
+        "text_html": "" if source.excerpts else site.text_html(source), "excerpts_html": site.excerpts_html(source),
+        "regions": site.regions(source), "coverage": site.coverage(source),
+        "unverified": [(record, citation) for record, citation in cited if citation.span is None],
+    }  # fmt: skip
 
 
 def _shorten(text: str, size: int) -> str:
@@ -306,8 +413,16 @@ CLAIM = Kind(
     title=lambda c: _shorten(c.statement, 80),
     listing=Listing(
         folder="claims", template="claims.md.j2", title=N_("Claims"), group=lambda c: c.subject.id,
-        order=lambda c: (c.subject.name.casefold(), c.subject.id), sheet="{n}", name=lambda c: c.subject.name,
+        order=lambda c: _subject_order(c.subject), sheet="{n}", name=lambda c: _label(c.subject),
         context=_claims,
+    ),
+    retired=(("topic", TOPIC_RETIRED),),
+)  # fmt: skip
+QUESTION = Kind(
+    name="question", folder="questions", model=Question, label="text",
+    plural=NN_("%(num)s question", "%(num)s questions"), order=lambda q: (q.text.casefold(), q.id),
+    listing=Listing(
+        folder="questions", template="questions.md.j2", title=N_("Questions"), sheet="_{n}", name=lambda q: q.text,
     ),
 )  # fmt: skip
 SOURCE = Kind(
@@ -320,5 +435,5 @@ SOURCE = Kind(
     pages=Pages(template="source.md.j2", context=_source),
 )  # fmt: skip
 
-DEFAULT = Registry((ACTOR, EVENT, QUOTE, CLAIM, SOURCE))
+DEFAULT = Registry((ACTOR, EVENT, QUOTE, CLAIM, QUESTION, SOURCE))
 """The kinds every dossier has, in the order readers meet them."""

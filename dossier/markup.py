@@ -70,6 +70,37 @@ def rich(text: str) -> str:
     return re.sub(r"\n\s*\n", "\n", cleaned).strip()
 
 
+_TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<h[1-6]\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'\b(id|lang)="([^"]*)"')
+
+
+_HEADER_TITLE = re.compile(r'(data-md-component="header-topic">\s*<span class="md-ellipsis")>')
+
+
+def header_title_language(page: str, lang: str) -> str:
+    """A themed page whose title (in Material's header) is in ``lang``: the header's title marked with it."""
+    return _HEADER_TITLE.sub(lambda m: f'{m.group(1)} lang="{html(lang)}">', page, count=1)
+
+
+def heading_languages(html_text: str) -> dict[str, str]:
+    """{id: lang} of the headings of a page's HTML that carry their own language."""
+    found = {}
+    for match in _HEADING.finditer(html_text):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if "id" in attributes and "lang" in attributes:
+            found[attributes["id"]] = attributes["lang"]
+    return found
+
+
+def plain(text: str) -> str:
+    """A Markdown field from data as plain text (its markup dropped), for a short mention such as a table cell;
+    to be passed through :func:`md` or :func:`html` like any text."""
+    import html as html_lib
+
+    return " ".join(html_lib.unescape(_TAG.sub("", rich(text))).split())
+
+
 def md_url(url: str) -> str:
     """A link target safe inside Markdown's ``(...)``: spaces, parentheses and quotes are percent-encoded."""
     if _PLAIN_URL.fullmatch(url):  # the links between generated pages: ids are already safe

@@ -21,12 +21,12 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, report, search
+from dossier import livereload, markup, report, search
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
-from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
+from dossier.render import ASSETS, OVERVIEW_MARKER, TITLE_LANG, Renderer, RenderError
 from dossier.resolve import load
 
 if TYPE_CHECKING:  # (the `dossier` command loads this module with mkdocs.yml: only what a build needs is imported)
@@ -186,6 +186,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if ' lang="' in html and page.toc:
+            _toc_languages(page.toc, markup.heading_languages(html))
         if self.preview is not None:
             self.preview.converted(page, html)
         return html
@@ -212,6 +214,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(1000)  # the theme's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        title_lang = page.meta.get(TITLE_LANG) if page.meta else None
+        if title_lang:  # the title in the theme's header is in another language than the page's
+            output = markup.header_title_language(output, str(title_lang))
         search.add_page(page.url, output)  # indexed while the next pages are built
         if self.preview is not None:
             self.preview.themed(page, output)
@@ -238,6 +243,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         search.abort()
         if self.preview is not None:
             self.preview.failed()
+
+
+def _toc_languages(items: Any, languages: dict[str, str]) -> None:
+    """A heading in another language than its page's (a quote's words) carries ``lang``; so does its entry in the
+    table of contents (its title is HTML: see MkDocs' AnchorLink). Marked once, however often a page is restored."""
+    for item in items:
+        lang = languages.get(item.id)
+        if lang and not item.title.startswith("<span lang="):
+            item.title = f'<span lang="{markup.html(lang)}">{item.title}</span>'
+        _toc_languages(item.children, languages)
 
 
 def _walk_order(file: File) -> tuple[tuple[str, ...], bool, str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from dossier.schema import CITES, Choices, Convert, Format, Link, Stored, Strict
+from dossier.schema import CITES, Choices, Convert, Excerpts, Format, Link, Stored, Strict
 
 PAGE_SIZE = 200  # records on one list page, by default
 
@@ -67,6 +67,7 @@ class Kind:
     when: Callable[[Any], Any] | None = None  # the date a record is placed at in time (an Edtf), if any
     listing: Listing | None = None
     pages: Pages | None = None
+    retired: tuple[tuple[str, str], ...] = ()  # (field no longer read, what to do instead): a message, not a typo
 
     @property
     def uri_folder(self) -> str:
@@ -99,6 +100,7 @@ class Field:
     link: Link | None = None
     convert: Convert | None = None
     stored: Stored | None = None
+    excerpts: bool = False  # a list of parts holding stretches of the record's text (see schema.Excerpts)
     cites: bool = False  # a list of citations
     model: type[Strict] | None = None  # a nested part (role, citation, note)
     choices: Choices | None = None
@@ -137,7 +139,7 @@ def plan(model: type[Strict]) -> tuple[Field, ...]:
         fields.append(
             Field(
                 name=name, many=many, required=info.is_required(), link=found.get(Link), convert=found.get(Convert),
-                stored=found.get(Stored), cites=CITES in metadata,
+                stored=found.get(Stored), excerpts=Excerpts in found, cites=CITES in metadata,
                 model=base if isinstance(base, type) and issubclass(base, Strict) else None,
                 choices=found.get(Choices), format=found[Format].name if Format in found else None,
                 description=info.description,
@@ -235,5 +237,5 @@ class Registry:
         return tuple(done)
 
     def cited(self) -> tuple[Kind, ...]:
-        """The kinds whose records hold a stored text that citations quote."""
-        return tuple(k for k in self.kinds if k.companions)
+        """The kinds whose records hold a stored text (or excerpts of one) that citations quote."""
+        return tuple(k for k in self.kinds if k.companions or any(f.excerpts for f in plan(k.model)))

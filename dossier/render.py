@@ -23,7 +23,7 @@ import jinja2.bccache
 import jinja2.meta
 import yaml
 
-from dossier import links, markup, model
+from dossier import chart, figures, links, markup, model
 from dossier.coverage import Coverage, coverage_of
 from dossier.i18n import Words
 from dossier.registry import PAGE_SIZE, Kind, Registry, plan
@@ -33,6 +33,7 @@ _T = TypeVar("_T")
 
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
+TITLE_LANG = "dossier_title_lang"  # front matter: the language of a page's title, when not the page's
 ASSETS = (
     "assets/dossier/dossier.css", "assets/dossier/dossier.js", "assets/dossier/search.css", "assets/dossier/search.js",
 )  # fmt: skip
@@ -228,16 +229,28 @@ class Site:
         stored = model.stored_text(record)
         if stored is None:
             return ""
-        text = stored.original
+        return self._highlighted(record, stored.original, 0, len(stored.original))
+
+    def excerpts_html(self, record: model.Record) -> list[str]:
+        """For a record that keeps excerpts of its text: each excerpt as :meth:`text_html` shows a full text."""
+        stored = model.stored_text(record)
+        if stored is None or not stored.pieces:
+            return []
+        return [self._highlighted(record, stored.original, start, end) for start, end in stored.pieces]
+
+    def _highlighted(self, record: model.Record, text: str, start: int, end: int) -> str:
+        """The stretch [start, end) of a stored text as HTML paragraphs, its cited regions highlighted."""
         out: list[str] = []
-        position = 0
+        position = start
         for region in self.regions(record):
+            if region.start < start or region.end > end:
+                continue  # in another excerpt (a region never crosses two)
             out.append(markup.html(text[position : region.start]))
             link = f'<mark class="dossier-passage"><a href="#{region.anchor}-cited">'
             inner = markup.html(text[region.start : region.end]).replace("\n", f"</a></mark>\n{link}")
             out.append(link.replace("<mark ", f'<mark id="{region.anchor}" ', 1) + inner + "</a></mark>")
             position = region.end
-        out.append(markup.html(text[position:]))
+        out.append(markup.html(text[position:end]))
         paragraphs = "".join(out).split("\n")
         return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
 
@@ -279,7 +292,7 @@ def _environment(templates_dir: Path | None, bytecode: Bytecode | None = None) -
         extensions=["jinja2.ext.i18n"],
         **JINJA_OPTIONS,
     )
-    env.filters.update(md=markup.md, html=markup.html, rich=_rich, md_url=markup.md_url)
+    env.filters.update(md=markup.md, html=markup.html, rich=_rich, md_url=markup.md_url, plain=markup.plain)
     return env
 
 
@@ -365,6 +378,10 @@ class Renderer:
             counts=self.counts,
             most_linked=self.most_linked,
             back_label=self.back_label,
+            foreign=self.foreign,
+            language=words.language,
+            figure=self.figure,
+            chart=self.chart,
         )
         self.memo = memo
         if memo is not None:
@@ -398,6 +415,44 @@ class Renderer:
         if part.choices is None or value is None:
             return str(value)
         return self.words.gettext(part.choices.labels[value])
+
+    def foreign(self, code: str | None) -> bool:
+        """Whether a text in language ``code`` is in another language than the page's (so it carries its own)."""
+        return bool(code) and str(code).split("-")[0].lower() != self.lang.split("-")[0].lower()
+
+    def figure(self, value: model.Node) -> dict[str, str]:
+        """A claim's value for readers (``text``: 'circa 15.000 soldati') and for search (``digits``: '15000')."""
+        return {"text": figures.words(value, self.words), "digits": figures.digits(value)}
+
+    def chart(self, claims: Iterable[model.Record], uid: str) -> str:
+        """The chart of the figures of ``claims`` (answers to one question), one per unit when units differ, where at
+        least two answers give a figure in it."""
+        gettext = self.words.gettext
+        words = chart.ChartWords(
+            title=gettext("The answers compared"),
+            axis=gettext("One axis for every answer, starting at zero."),
+            exact=gettext("dot: the figure given"),
+            approximate=gettext("ring: an approximate figure"),
+            bar=gettext("bar: a range"),
+            vague=gettext("dashed: approximate, or read from vague words"),
+            open=gettext("fading bar: an open bound (more than, less than)"),
+        )
+        by_unit: dict[str, list[chart.Answer]] = {}
+        for claim in claims:
+            if claim.value is None:
+                continue
+            who = claim.according_to.name if claim.according_to else gettext("the source itself")
+            by_unit.setdefault(claim.value.unit or "", []).append(
+                chart.Answer(
+                    label=who, words=figures.words(claim.value, self.words), bounds=figures.bounds(claim.value)
+                )
+            )
+        drawn = [  # a figure alone has nothing to be compared with: the table says it
+            chart.answers(rows, words, self.words.number, caption=unit, uid=f"{uid}-{n}" if n else uid)
+            for n, (unit, rows) in enumerate(by_unit.items())
+            if len(rows) > 1
+        ]
+        return "\n".join(d for d in drawn if d)
 
     def count(self, kind: str) -> str:
         """'16 attori': how many records of a kind the dossier holds."""
@@ -451,9 +506,12 @@ class Renderer:
             """The final URL of a record, relative to the page: for links in HTML, which no engine rewrites."""
             return ask(self._url, target if isinstance(target, tuple) else (target.record_kind, target.id))
 
+        def answers(question: model.Record | model.Handle) -> tuple[model.Record, ...]:
+            return ask(self._answers, question.record_kind, question.id)
+
         try:
             body = self.env.get_template(template).render(
-                page_uri=uri, href=href, cite_href=cite_href, links=links, url=url, **context
+                page_uri=uri, href=href, cite_href=cite_href, links=links, url=url, answers=answers, **context
             )
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc)
@@ -495,6 +553,18 @@ class Renderer:
     def _links(self, uri: str, kind: str, record_id: str) -> model.Links:
         return self.dossier.back_links[(kind, record_id)]
 
+    def _answers(self, uri: str, kind: str, record_id: str) -> tuple[model.Record, ...]:
+        """The claims answering a question, as its table lists them: figures from the smallest, then the rest by
+        date."""
+        claims = self.dossier.back_links[(kind, record_id)].get("answers", ())
+
+        def key(claim: Any) -> tuple[Any, ...]:
+            if claim.value is not None:
+                return (0, figures.bounds(claim.value).sort_key, claim.id)
+            return (1, claim.date.sort_key if claim.date else ("9999",), claim.id)
+
+        return tuple(sorted(claims, key=key))
+
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
         """Whether a page rendered by the previous run would come out the same now: same template, same values
         passed in (compared deeply: records are frozen dataclasses), and the same answers from the rest of the site
@@ -506,7 +576,7 @@ class Renderer:
             return all(
                 getattr(self, question)(uri, *args) == answer
                 for question, args, answer in made.calls
-                if not (links_hold and question != "_links")
+                if not (links_hold and question not in ("_links", "_answers"))
             )
         except KeyError:  # a linked record is gone
             return False
@@ -575,8 +645,12 @@ class Renderer:
                     values = listing.context(sheet.records, self.site) if listing.context else {}
                     pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
             if kind.pages is not None:
+                titled_in = next((p.name for p in plan(kind.model) if p.format == "lang" and not p.many), None)
                 for record in self.dossier.records[kind.name]:
                     meta = {"title": self.label(record), "search": {"kind": kind.name}}
+                    title_lang = getattr(record, titled_in) if titled_in else None
+                    if self.foreign(title_lang):  # the theme's header shows the title: it carries its language
+                        meta[TITLE_LANG] = title_lang
                     if tagged and record.tags:
                         meta["tags"] = list(record.tags)
                     values = kind.pages.context(record, self.site) if kind.pages.context else {}

@@ -86,13 +86,17 @@ def _field_name(loc: Iterable[str | int]) -> str:
     return name
 
 
-def _schema_message(error: Any, model_type: type[Strict], loc: Loc) -> tuple[str, str]:
+def _schema_message(
+    error: Any, model_type: type[Strict], loc: Loc, retired: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     """(code, message) for one pydantic error, in words an editor understands."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "missing":
         return "missing", "missing required field"
+    if kind == "extra_forbidden" and len(loc) == 1 and retired and loc[0] in retired:
+        return "retired-field", retired[str(loc[0])]
     if kind == "extra_forbidden":
         allowed = _fields_at(model_type, loc[:-1])
         return (
@@ -163,6 +167,7 @@ class Outcome:
     data: Data | None = None
     problems: list[Problem] = field(default_factory=list)
     spans: dict[SpanKey, tuple[int, int]] = field(default_factory=dict)
+    unverified: list[Problem] = field(default_factory=list)  # citations of a source that stores no text to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +207,8 @@ def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Doc
     except loader.LoadError as exc:
         outcome.problems.extend(replace(p, kind=found.kind, id=found.id) for p in exc.problems)
         return None, None
-    model_type = context.registry[found.kind].model
+    declared = context.registry[found.kind]
+    model_type = declared.model
     try:
         outcome.data = model_type.model_validate(doc.data).model_dump()
         return doc, outcome.data
@@ -214,8 +220,8 @@ def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Doc
         loc = tuple(error["loc"])
         if error["type"] == "too_short" and loc in enclosing:
             continue  # "needs at least one item" only because its items failed, which are reported
-        code, message = _schema_message(error, model_type, loc)
-        _report(outcome, doc, loc, message, code, key=code == "unknown-field")
+        code, message = _schema_message(error, model_type, loc, dict(declared.retired))
+        _report(outcome, doc, loc, message, code, key=code in ("unknown-field", "retired-field"))
     return doc, _without(doc.data, [tuple(error["loc"]) for error in errors])
 
 
@@ -280,7 +286,21 @@ def process(found: Found, context: Context) -> Outcome:
         doc = _located(found, doc)  # positions are read only when there is something to report
         for loc, message, code, detail in checks:
             _report(outcome, doc, loc, message, code, detail=detail)
+    if outcome.unverified:  # placeholders from _check_passage, located now
+        doc = _located(found, doc)
+        unverified, outcome.unverified = outcome.unverified, []
+        for problem in unverified:
+            line, column = doc.position(_loc_of(problem.field))
+            outcome.unverified.append(replace(problem, line=line, column=column))
     return outcome
+
+
+def _loc_of(name: str) -> Loc:
+    """The location of a field named as messages name it ('sources[0].passage')."""
+    loc: list[str | int] = []
+    for part in name.replace("]", "").replace("[", ".").split("."):
+        loc.append(int(part) if part.isdigit() else part)
+    return tuple(loc)
 
 
 def _check(model_type: type[Strict], data: Mapping[str, Any], loc: Loc, context: Context, outcome: Outcome,
@@ -355,8 +375,17 @@ def _check_passage(citation: type[Strict], item: Mapping[str, Any], loc: Loc, co
     if not isinstance(cited, str) or not isinstance(passage, str):
         return
     text = next((context.texts[(k, cited)] for k in source_field.link.kinds if (k, cited) in context.texts), None)
-    if text is None:
-        return  # no stored text (or its record failed): nothing to verify against
+    if text is None:  # no stored text (or its record failed, which is reported): nothing to verify against
+        if any(cited in context.ids[k] for k in source_field.link.kinds):
+            found = outcome.found
+            outcome.unverified.append(
+                Problem(
+                    path=found.shown, kind=found.kind, id=found.id, field=_field_name((*loc, "passage")),
+                    code="unverified",
+                    message=f"passage not verified: source '{cited}' stores neither its text (text_file) nor excerpts",
+                )
+            )  # fmt: skip
+        return
     prefix, suffix = item.get("prefix"), item.get("suffix")
     span = text.find(passage, prefix, suffix)
     if span is not None:
@@ -411,6 +440,14 @@ def _read_text(found: Found, data: Data, context: Context, outcome: Outcome) -> 
     doc = loader.read(found.path, found.shown)
     _report(outcome, doc, (name_field.name,), *problem)
     return None
+
+
+def _excerpts(found: Found, data: Data, context: Context) -> StoredText | None:
+    """The excerpts a record keeps of a text it cannot store whole (the first field marked Excerpts), or None."""
+    part = next((f for f in plan(context.registry[found.kind].model) if f.excerpts), None)
+    items = data.get(part.name) if part is not None else None
+    texts = [item["text"] for item in items or () if isinstance(item, dict) and isinstance(item.get("text"), str)]
+    return StoredText.joined(texts) if texts else None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -509,7 +546,7 @@ class _Discovery:
 _CONTEXT: Context | None = None  # a worker process's context, inherited from its parent when it was forked
 
 
-Lean = tuple[Data | None, list[Problem], dict[SpanKey, tuple[int, int]]]
+Lean = tuple[Data | None, list[Problem], dict[SpanKey, tuple[int, int]], list[Problem]]
 
 
 def _work(found: list[Found]) -> list[Lean]:
@@ -518,7 +555,7 @@ def _work(found: list[Found]) -> list[Lean]:
     results = []
     for item in found:
         outcome = process(item, _CONTEXT)
-        results.append((outcome.data, outcome.problems, outcome.spans))
+        results.append((outcome.data, outcome.problems, outcome.spans, outcome.unverified))
     return results
 
 
@@ -541,8 +578,8 @@ def _process_all(files: list[Found], context: Context, workers: int) -> list[Out
         outcomes = [process(f, context) for f in shares[0]]
         for share, future in zip(shares[1:], futures, strict=True):
             outcomes.extend(
-                Outcome(f, data, problems, spans)
-                for f, (data, problems, spans) in zip(share, future.result(), strict=True)
+                Outcome(f, data, problems, spans, unverified)
+                for f, (data, problems, spans, unverified) in zip(share, future.result(), strict=True)
             )
     return outcomes
 
@@ -555,6 +592,7 @@ class Validated:
     data: Mapping[str, Mapping[str, Data]]  # kind -> id -> validated fields
     texts: Mapping[tuple[str, str], StoredText]
     spans: Mapping[SpanKey, tuple[int, int]]
+    unverified: tuple[Problem, ...] = ()  # citations no stored text could verify, sorted (see validate's strict)
 
     def count(self, kind: str) -> int:
         return len(self.data[kind])
@@ -567,8 +605,12 @@ def validate(
     registry: Registry = DEFAULT,
     cache: Cache | None = None,
     workers: int = 1,
+    strict: bool = False,
 ) -> Validated:
     """Discover, parse, validate and check a data folder; raise :class:`DossierError` with every problem found.
+
+    A citation of a source that stores neither its text nor excerpts of it cannot be verified: it is listed in
+    :attr:`Validated.unverified`, or, when ``strict``, it is a problem.
 
     ``workers`` > 1 parses large folders in that many processes (forked, on Linux). ``cache``, a dict kept by the
     caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every valid record and stored text by
@@ -585,7 +627,9 @@ def validate(
     texts: dict[tuple[str, str], StoredText] = {}
     for outcome in outcomes:
         if outcome.data is not None and not outcome.problems:
-            text = _read_text(outcome.found, outcome.data, context, outcome)
+            text = _read_text(outcome.found, outcome.data, context, outcome) or _excerpts(
+                outcome.found, outcome.data, context
+            )
             if text is not None:
                 texts[(outcome.found.kind, outcome.found.id)] = text
     context = replace(context, texts=texts)
@@ -595,14 +639,18 @@ def validate(
             del cache[stale]
     data: dict[str, dict[str, Data]] = {kind.name: {} for kind in registry}
     spans: dict[SpanKey, tuple[int, int]] = {}
+    unverified: list[Problem] = []
     for outcome in outcomes:
         problems.extend(outcome.problems)
         spans.update(outcome.spans)
+        unverified.extend(outcome.unverified)
         if outcome.data is not None and not outcome.problems:
             data[outcome.found.kind][outcome.found.id] = outcome.data
+    if strict:
+        problems.extend(unverified)
     if problems:
         raise DossierError(problems)
-    return Validated(registry=registry, data=data, texts=texts, spans=spans)
+    return Validated(registry=registry, data=data, texts=texts, spans=spans, unverified=tuple(sorted(unverified)))
 
 
 def stored_text_of(

@@ -7,6 +7,7 @@ reads instead of knowing the field by name:
 - :class:`Link`: the field names records of other kinds (and the back-link they get);
 - :class:`Convert`: the validated text becomes a richer value when resolved (a date, a flag);
 - :class:`Stored`: the field names a text file beside the record, read and kept as the record's text;
+- :class:`Excerpts`: the field holds excerpts of a text that cannot be stored whole, verified against like one;
 - :data:`CITES`: the field is a list of citations, whose passages are verified against stored texts.
 
 The record kinds themselves are declared with these in :mod:`dossier.kinds`.
@@ -57,6 +58,12 @@ class Stored:
     """The field names a text file in the record's folder; the resolved record holds its text as ``into``."""
 
     into: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpts:
+    """The field is a list of parts whose ``text`` are stretches of a text that cannot be stored whole: where the
+    record names no stored text, citations are verified against them, as against a full text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,7 @@ Id = Annotated[str, StringConstraints(max_length=80, pattern=ID.regex), Format("
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_visible_line)]
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_filled), Format("markdown")]
 Words = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_filled)]
+Excerpted = Annotated[str, StringConstraints(min_length=1, max_length=10000), AfterValidator(_filled)]
 Affix = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filled)]
 EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf), DATE]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url), Format("url")]
@@ -223,6 +231,7 @@ class Note(Strict):
 
     text: Markdown
     kind: choice(NOTE_KINDS) | None = None  # type: ignore[valid-type]
+    lang: Lang | None = None  # the language of the text, when it is not the dossier's
 
 
 Notes = tuple[Note, ...]

@@ -6,7 +6,7 @@ import bisect
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _QUOTE_PAIRS = (
     ("“", '"'),
@@ -26,6 +26,7 @@ _SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*(?:[.!?]+[\"”»']?|\n|$)
 
 
 _QUOTE_CHARS = re.compile("[“”„«»‘’‚′]")
+EXCERPT_BREAK = "\n\n"  # between the excerpts of a source, in the text they are verified against
 
 
 def _straight(text: str) -> str:
@@ -55,6 +56,22 @@ class StoredText:
     lead: int  # whitespace characters stripped from the start
     run_starts: tuple[int, ...]  # for each run of 2+ whitespace characters, its index in the unstripped normal text
     run_extra: tuple[int, ...]  # characters removed by collapsing the runs before it (cumulative)
+    pieces: tuple[tuple[int, int], ...] = ()  # excerpts: where each is in original (none: one full text)
+
+    @classmethod
+    def joined(cls, excerpts: list[str]) -> StoredText:
+        """The excerpts of a text that cannot be stored whole, one after the other: a passage is found within one
+        excerpt, never across two."""
+        pieces: list[tuple[int, int]] = []
+        position = 0
+        texts = [unicodedata.normalize("NFC", excerpt) for excerpt in excerpts]
+        for text in texts:
+            pieces.append((position, position + len(text)))
+            position += len(text) + len(EXCERPT_BREAK)
+        return replace(StoredText.of(EXCERPT_BREAK.join(texts)), pieces=tuple(pieces))
+
+    def _within_one(self, start: int, end: int) -> bool:
+        return not self.pieces or any(first <= start and end <= last for first, last in self.pieces)
 
     @classmethod
     def of(cls, original: str) -> StoredText:
@@ -99,7 +116,9 @@ class StoredText:
             if (not before or normal[max(0, start - len(before) - 1) : start].rstrip().endswith(before)) and (
                 not after or normal[end : end + len(after) + 1].lstrip().startswith(after)
             ):
-                return self._original_index(start), self._original_index(end - 1) + 1
+                span = self._original_index(start), self._original_index(end - 1) + 1
+                if self._within_one(*span):
+                    return span
             start = normal.find(needle, start + 1)
         return None
 

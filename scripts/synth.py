@@ -4,7 +4,8 @@
 
 The folder gets a ``mkdocs.yml`` using the ``dossier`` plugin, ``docs/`` (home and tags pages) and ``data/``:
 actors of every kind with roles and relations, events spread over decades with every date precision and
-qualifier (and intervals), quotes, claims (some on a shared topic, so they are compared), and sources whose
+qualifier (and intervals), quotes, claims (many answering a shared question, so they are compared; their figures in
+every form: amounts, ranges, open bounds, vague words), questions, and sources (a few keeping only excerpts) whose
 stored texts contain every cited passage verbatim. Names and texts are made of Italian words, so the Italian
 search index has something real to stem; quotes' originals are in English, Russian, German or French words. The
 output depends only on the size and the seed: two runs write byte-identical trees.
@@ -30,10 +31,10 @@ from dossier.kinds import DEFAULT
 
 # Records of each kind (by the kind's name in the registry) for each size.
 SIZES: dict[str, dict[str, int]] = {
-    "S": {"actor": 50, "event": 200, "quote": 300, "claim": 60, "source": 20},
-    "10K": {"actor": 550, "event": 2_700, "quote": 5_400, "claim": 1_080, "source": 270},  # 10,000 records
-    "M": {"actor": 1_000, "event": 5_000, "quote": 10_000, "claim": 2_000, "source": 500},
-    "L": {"actor": 2_000, "event": 10_000, "quote": 20_000, "claim": 4_000, "source": 1_000},
+    "S": {"actor": 50, "event": 200, "quote": 300, "claim": 60, "question": 12, "source": 20},
+    "10K": {"actor": 550, "event": 2_700, "quote": 5_400, "claim": 1_080, "question": 216, "source": 270},
+    "M": {"actor": 1_000, "event": 5_000, "quote": 10_000, "claim": 2_000, "question": 400, "source": 500},
+    "L": {"actor": 2_000, "event": 10_000, "quote": 20_000, "claim": 4_000, "question": 800, "source": 1_000},
 }
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
@@ -282,6 +283,7 @@ class Synth:
         self.events: list[dict[str, Any]] = []
         self.sources: list[dict[str, Any]] = []
         self.texts: dict[str, Text] = {}
+        self.excerpted: set[str] = set()  # sources keeping excerpts, not a full text
         self.files: dict[str, str] = {}
 
     # -- small generators ----------------------------------------------------------------------------------------
@@ -409,7 +411,7 @@ class Synth:
             elif s + 1 < len(paragraph):  # across two sentences of a paragraph
                 following = paragraph[s + 1].split(" ")
                 citation = {"source": source["id"], "passage": " ".join([*words[-4:], *following[:4]])}
-            elif p + 1 < len(text.paragraphs):  # across a line break: the passage is written with a space
+            elif p + 1 < len(text.paragraphs) and source["id"] not in self.excerpted:  # across a line break
                 following = text.paragraphs[p + 1][0].split(" ")
                 citation = {"source": source["id"], "passage": " ".join([*words[-3:], *following[:3]])}
             else:
@@ -447,9 +449,13 @@ class Synth:
                 if r.random() < 0.4:
                     record["archive_url"] = f"https://web.archive.org/web/2024/{record['url']}"
                 record["accessed"] = f"2025-{r.randint(1, 9):02d}-{r.randint(1, 28):02d}"
-            if index == 0 or r.random() < 0.85:  # most sources keep their full text
+            kept = index == 0 or r.random() < 0.85  # most sources keep their full text, a few only excerpts
+            if kept or r.random() < 0.5:
                 record["lang"] = "it"  # the texts below are Italian: only sources not stored are in other languages
-                record["text_file"] = f"{source_id}.txt"
+                if kept:
+                    record["text_file"] = f"{source_id}.txt"
+                else:
+                    self.excerpted.add(source_id)
                 text = Text()
                 for _ in range(r.randint(4, 12)):
                     text.add(r, self.sentence())
@@ -612,35 +618,42 @@ class Synth:
             self.put("quote", quote_id, to_yaml(record))
 
     def make_claims(self) -> None:
-        r, ids = self.rng, Ids()
-        # Claims on a shared subject and topic are compared side by side: draw from a few such pairs.
-        pairs = [(r.choice(self.actors), r.choice(TOPICS)) for _ in range(max(2, self.counts["claim"] // 5))]
+        r, ids, asked = self.rng, Ids(), Ids()
+        # Questions several claims answer, compared in one table: most about an actor, some about an event.
+        questions = []
+        for _ in range(self.counts["question"]):
+            about = r.choice(self.events) if r.random() < 0.2 else r.choice(self.actors)
+            topic = r.choice(TOPICS)
+            text = f"{topic} ({about.get('name') or about['record']['title']})?"
+            question_id = asked.make(f"{topic} {about['id']}")
+            record = {"text": text, "subject": about["id"] if r.random() < 0.8 else None, "notes": self.notes(0.1)}
+            questions.append({"id": question_id, "about": about})
+            self.put("question", question_id, to_yaml(record))
         for _ in range(self.counts["claim"]):
-            if r.random() < 0.6:
-                subject, topic = r.choice(pairs)
+            question = r.choice(questions) if questions and r.random() < 0.6 else None
+            if question is not None:
+                subject = question["about"]
             else:
-                subject, topic = r.choice(self.actors), None
+                subject = r.choice(self.events) if r.random() < 0.1 else r.choice(self.actors)
+            name = subject.get("name") or subject["record"]["title"]
             amount = str(r.randint(1, 500) * 100) if r.random() < 0.8 else f"{r.randint(0, 99)}.{r.randint(1, 9)}"
             unit = r.choice(UNITS)
             approximate = r.random() < 0.5
             statement = (
-                f"{subject['name']} {r.choice(VERBS)} {'circa ' if approximate else ''}{amount} {unit} "
+                f"{name} {r.choice(VERBS)} {'circa ' if approximate else ''}{amount} {unit} "
                 f"per {il(r.choice(NOUNS), r.choice(ADJECTIVES))}."
             )
-            claim_id = ids.make(f"{subject['name']} {r.choice(NOUNS)} {amount}")
+            claim_id = ids.make(f"{name} {r.choice(NOUNS)} {amount}")
             according = r.choice(self.actors) if r.random() < 0.6 else None
             record: dict[str, Any] = {
                 "statement": statement,
                 "subject": subject["id"],
-                "topic": topic,
+                "question": question["id"] if question else None,
                 "event": r.choice(self.events)["id"] if r.random() < 0.4 else None,
                 "according_to": according["id"] if according else None,
             }
-            if topic is not None or r.random() < 0.3:
-                value = {"amount": amount, "approximate": "true" if approximate else "false"}
-                if r.random() < 0.9:
-                    value["unit"] = unit
-                record["value"] = Flow(value)
+            if question is not None or r.random() < 0.3:
+                record["value"] = Flow(self.value(amount, unit, approximate))
             record["status"] = r.choice(("reported", "confirmed", "disputed", "denied", "retracted"))
             record["confidence"] = r.choice(("high", "medium", "low"))
             if r.random() < 0.5:
@@ -651,6 +664,24 @@ class Synth:
             record["sources"] = self.citations([said], r.choice((0, 1)))
             record["notes"] = self.notes(0.15)
             self.put("claim", claim_id, to_yaml(record))
+
+    def value(self, amount: str, unit: str, approximate: bool) -> dict[str, str]:
+        """A figure in one of the forms a claim may give: mostly one amount, else a range, an open bound or vague
+        words read as a range."""
+        r = self.rng
+        roll = r.random()
+        value: dict[str, str]
+        if roll < 0.7:
+            value = {"amount": amount, "approximate": "true" if approximate else "false"}
+        elif roll < 0.8:
+            value = {"min": amount, "max": str(float(amount) * 2).removesuffix(".0")}
+        elif roll < 0.9:
+            value = {r.choice(("min", "max")): amount}
+        else:
+            value = {"vague": r.choice(("migliaia", "centinaia", "decine")), "min": amount}
+        if r.random() < 0.9:
+            value["unit"] = unit
+        return value
 
     # -- the project ---------------------------------------------------------------------------------------------
     def put(self, kind: str, record_id: str, text: str, suffix: str = "yml") -> None:
@@ -669,9 +700,15 @@ class Synth:
         for actor in self.actors:
             self.put("actor", actor["id"], to_yaml(actor["record"]))
         for source in self.sources:
-            self.put("source", source["id"], to_yaml(source["record"]))
             text = self.texts.get(source["id"])
-            if text is not None:
+            if source["id"] in self.excerpted and text is not None:  # each paragraph an excerpt, cited or not
+                excerpts = [
+                    {"text": " ".join(paragraph), "locator": f"paragrafo {n}"}
+                    for n, paragraph in enumerate(text.paragraphs, start=1)
+                ]
+                source["record"] = {**source["record"], "excerpts": excerpts}
+            self.put("source", source["id"], to_yaml(source["record"]))
+            if text is not None and source["id"] not in self.excerpted:
                 self.put("source", source["id"], text.render(), suffix="txt")
         words = Words("it")
         nav = "".join(

@@ -1,7 +1,7 @@
 """Shared fixtures: a small valid dossier with overrides, the problems it yields, and the command line.
 
 ``make_data`` writes a *fixed* minimal dossier (the first version of the bundled one: five actors, one event, quote,
-claim and source with its stored text) so that exact messages do not change whenever editors add to ``data/``;
+claim, question and source with its stored text) so that exact messages do not change whenever editors add to ``data/``;
 ``make_data(files, bundled=True)`` copies the real ``data/`` instead.
 """
 
@@ -114,7 +114,7 @@ MINIMAL: dict[str, str] = {
     "claims/soldati-nordcoreani-15mila.yml": (
         "statement: Dall'anno scorso la Corea del Nord ha inviato in Russia circa 15mila soldati.\n"
         "subject: corea-del-nord\n"
-        "topic: Soldati nordcoreani inviati in Russia\n"
+        "question: soldati-nordcoreani-inviati\n"
         'value: {amount: "15000", approximate: "true", unit: soldati}\n'
         "according_to: intelligence-sudcoreana\n"
         "status: reported\n"
@@ -123,6 +123,9 @@ MINIMAL: dict[str, str] = {
         f"  - source: {SOURCE}\n"
         "    passage: Secondo i rapporti dell'intelligence sudcoreana, dall'anno scorso la Corea del Nord ha inviato"
         " in Russia circa 15mila soldati.\n"
+    ),
+    "questions/soldati-nordcoreani-inviati.yml": (
+        "text: Quanti soldati ha inviato la Corea del Nord in Russia?\nsubject: corea-del-nord\n"
     ),
     "events/incontro-putin-kim-diaoyutai.yml": (
         "title: Putin ringrazia Kim alla Diaoyutai State Guest House\n"

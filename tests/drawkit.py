@@ -80,7 +80,7 @@ def ties(dossier: model.Dossier, actor: model.Record) -> list[draw.Tie]:
         if claim.according_to and claim.according_to.id != actor.id:
             found.append(draw.Tie(node=node(by_id[claim.according_to.id], page), words=(ACCORDING_TO,)))
     for claim in links.claims_by:
-        if claim.subject.id != actor.id:
+        if claim.subject.id != actor.id and claim.subject.record_kind == "actor":  # not an event
             found.append(draw.Tie(node=node(claim.subject, page), words=(CLAIMS_ABOUT,)))
     return found
 

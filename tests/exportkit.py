@@ -57,10 +57,11 @@ TINY: dict[str, str] = {
         "    notes:\n      - kind: verification\n        text: Verificata sul testo.\n"
     ),
     "claims/uno.yml": (
-        "statement: Mario ha salutato.\nsubject: mario\nevent: saluto\ntopic: Saluti\naccording_to: luisa\n"
+        "statement: Mario ha salutato.\nsubject: mario\nevent: saluto\nquestion: saluti\naccording_to: luisa\n"
         'status: reported\nconfidence: high\nvalue: {amount: "1", approximate: "true", unit: saluto}\n'
         "sources:\n  - source: fonte\n    passage: Mario disse\n"
     ),
+    "questions/saluti.yml": "text: Quante volte ha salutato Mario?\nsubject: mario\n",
 }
 
 # Dates for the feed, as git would give them.
@@ -93,6 +94,8 @@ def links(core: model.Dossier) -> dict[tuple[str, str], str]:
         out[("quote", quote.id)] = f"quotes/#{quote.id}"
     for claim in core.claims:
         out[("claim", claim.id)] = f"claims/#{claim.id}"
+    for question in core.questions:
+        out[("question", question.id)] = f"questions/#{question.id}"
     return out
 
 
@@ -110,7 +113,7 @@ def core_citations(core: model.Dossier) -> int:
 def core_notes(core: model.Dossier) -> int:
     """Every note of the core model, counted independently of the exports' walk."""
     total = 0
-    for record in (*core.actors, *core.events, *core.quotes, *core.claims, *core.sources):
+    for record in (*core.actors, *core.events, *core.quotes, *core.claims, *core.questions, *core.sources):
         total += len(record.notes)
         citations = list(getattr(record, "sources", ()) if record.record_kind != "source" else ())
         if record.record_kind == "actor":
@@ -119,6 +122,8 @@ def core_notes(core: model.Dossier) -> int:
                 citations += part.sources
         if record.record_kind == "quote" and record.original:
             total += len(record.original.notes)
+        if record.record_kind == "source":
+            total += sum(len(excerpt.notes) for excerpt in record.excerpts)
         total += sum(len(c.notes) for c in citations)
     return total
 

@@ -49,3 +49,8 @@ def pagefind_pages(bundle: Path) -> dict[str, dict[str, Any]]:
         record = json.loads(gzip.decompress(path.read_bytes())[12:])
         pages[record["url"]] = record
     return pages
+
+
+def searchable_pages(site: Path) -> int:
+    """How many pages of a built site mark their content for the search index (data-pagefind-body)."""
+    return sum("data-pagefind-body" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))

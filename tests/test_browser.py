@@ -277,7 +277,9 @@ def test_a_figure_is_found_however_it_is_written(project: Path, recorder: Record
     assert f"/claims/#{FIGURE_CLAIM}" in [result["href"] for result in found["15000"]]
 
 
-READER_PAGES = re.compile(r"/(|metodo/|contribuire/|timeline/|quotes/|claims/|actors/[a-z0-9-]+/|sources/[a-z0-9-]+/)")
+READER_PAGES = re.compile(
+    r"/(|metodo/|contribuire/|timeline/|quotes/|claims/|questions/|actors/[a-z0-9-]+/|sources/[a-z0-9-]+/)"
+)
 
 
 def test_results_are_reader_pages_only(project: Path, site: Path, recorder: Recorder) -> None:

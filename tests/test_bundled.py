@@ -55,3 +55,31 @@ def test_a_reader_can_answer_the_article_questions() -> None:
     trump = text["trump-cospirate-contro-stati-uniti"]
     assert trump.speaker.id == "donald-trump" and [a.id for a in trump.addressed_to] == ["xi-jinping"]
     assert trump.original is not None and trump.original.lang == "en"
+
+
+def test_nothing_is_lost_every_record_citation_and_note_is_on_a_page() -> None:
+    """After the migration to questions: every record has its page or anchor, every citation's passage and every
+    note (of records, their parts and citations) is rendered."""
+    from dossier.markup import md, rich
+    from dossier.render import Renderer
+
+    renderer = Renderer(bundled())
+    pages = renderer.pages()
+    everything = "\n".join(pages.values())
+    for record in bundled().all():
+        uri = renderer.site.uri_at(record.record_kind, record.id)
+        page, _, anchor = uri.partition("#")
+        assert page in pages, uri
+        assert not anchor or f"#{anchor}" in pages[page], uri
+        notes = list(record.notes)
+        for name in ("roles", "relations", "excerpts"):
+            for part in getattr(record, name, ()):
+                notes += part.notes
+        if getattr(record, "original", None) is not None:
+            notes += record.original.notes
+        for citation in model.citations(record):
+            assert md(citation.passage) in everything, (record.id, citation.passage)
+            notes += citation.notes
+        for note in notes:
+            assert rich(note.text) in everything, (record.id, note.text)
+    assert len(bundled().questions) == 9 and all(bundled().links(q).answers for q in bundled().questions)

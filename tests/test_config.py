@@ -111,7 +111,7 @@ def test_env_values_apply_to_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     [
         ("page_size: 0", "Plugin 'dossier' option 'page_size': must be between 1 and 100,000, got 0"),
         ("page_size: many", "Plugin 'dossier' option 'page_size': expected a whole number, got 'many'"),
-        ("lang: xx", "Plugin 'dossier' option 'lang': no interface strings for 'xx': expected one of en, it"),
+        ("lang: xx", "Plugin 'dossier' option 'lang': no interface strings for 'xx': expected one of en, fr, it"),
         ("templates: nowhere", "Plugin 'dossier' option 'templates': The path '{root}/nowhere' isn't an existing"),
     ],
 )

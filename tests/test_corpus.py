@@ -42,8 +42,9 @@ from dossier.resolve import load
 CORPUS = Path(__file__).parent / "corpus"
 BASE = CORPUS / "_base" / "data"
 # What no generated page may hold, whatever the data: elements that run or load code, event handlers, script URLs.
+# The drawings' own SVG (class "dossier-...-svg", written by dossier, never from data) is the one SVG allowed.
 UNSAFE = re.compile(
-    r"<(?:script|img|iframe|svg|object|embed)\b"  # elements
+    r"<(?:script|img|iframe|object|embed)\b|<svg\b(?! class=\"dossier-[a-z]+-svg\")"  # elements
     r"|<[a-z][^<>]*\son[a-z]+\s*="  # event handlers
     r"|(?:href|src)\s*=\s*[\"']?\s*(?:javascript|data|vbscript):",  # script URLs
     re.IGNORECASE,

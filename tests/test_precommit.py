@@ -85,18 +85,22 @@ def _repack(dist: importlib.metadata.Distribution, out: Path) -> None:
 
 def _wheelhouse(out: Path) -> None:
     """Wheels of everything `pip install dossier` needs, from this environment; setuptools from virtualenv's own."""
-    seen: set[str] = set()
-    todo = [Requirement(r) for r in importlib.metadata.requires("dossier") or ()]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    # Each requirement with the extras asked of the distribution that needs it ("pagefind[bin]" needs pagefind-bin).
+    todo = [(Requirement(r), frozenset({""})) for r in importlib.metadata.requires("dossier") or ()]
     while todo:
-        requirement = todo.pop()
-        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+        requirement, extras = todo.pop()
+        if requirement.marker is not None and not any(requirement.marker.evaluate({"extra": e}) for e in extras):
             continue
         dist = importlib.metadata.distribution(requirement.name)
-        if _wheel_name(dist.metadata["Name"]) in seen:
+        wanted = frozenset({"", *requirement.extras})
+        key = (_wheel_name(dist.metadata["Name"]), wanted)
+        if key in seen:
             continue
-        seen.add(_wheel_name(dist.metadata["Name"]))
-        _repack(dist, out)
-        todo.extend(Requirement(r) for r in dist.requires or ())
+        if not any(k[0] == key[0] for k in seen):
+            _repack(dist, out)
+        seen.add(key)
+        todo.extend((Requirement(r), wanted) for r in dist.requires or ())
     import virtualenv  # pre-commit's own dependency: it seeds environments without a download
 
     embedded = sorted((Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed").glob("setuptools-*.whl"))

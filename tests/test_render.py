@@ -89,10 +89,11 @@ def _tiny(tmp_path: Path) -> Path:
         "notes:\n  - kind: context\n    text: Data ricavata dal testo.\n",
         "quotes/ciao.yml": "speaker: mario\naddressed_to: [luisa]\nevent: saluto\ntext: ciao a tutti\nform: direct\n"
         'original: {lang: en, text: hello everyone}\nsources:\n  - source: fonte\n    passage: "“ciao a tutti”"\n',
-        "claims/uno.yml": "statement: Mario ha salutato.\nsubject: mario\ntopic: Saluti\naccording_to: luisa\n"
+        "questions/saluti.yml": "text: Mario ha salutato?\nsubject: mario\n",
+        "claims/uno.yml": "statement: Mario ha salutato.\nsubject: mario\nquestion: saluti\naccording_to: luisa\n"
         'status: reported\nconfidence: high\nvalue: {amount: "1", unit: saluto}\n'
         "sources:\n  - source: fonte\n    passage: Mario disse\n",
-        "claims/due.yml": "statement: Mario non ha salutato.\nsubject: mario\ntopic: Saluti\nstatus: disputed\n"
+        "claims/due.yml": "statement: Mario non ha salutato.\nsubject: mario\nquestion: saluti\nstatus: disputed\n"
         "confidence: low\nsources:\n  - source: fonte\n    passage: a Luisa.\n",
     }
     data = tmp_path / "data"

@@ -106,8 +106,9 @@ def test_minimal_dossier_loads(load_ok: LoadOk) -> None:
     assert [e.id for e in loaded.events] == ["incontro-putin-kim-diaoyutai"]
     assert [q.id for q in loaded.quotes] == ["putin-coraggio-eroismo"]
     assert [c.id for c in loaded.claims] == ["soldati-nordcoreani-15mila"]
+    assert [q.id for q in loaded.questions] == ["soldati-nordcoreani-inviati"]
     assert [s.id for s in loaded.sources] == [SOURCE]
-    assert len(loaded) == 9
+    assert len(loaded) == 10
 
 
 def test_references_are_resolved_into_objects(load_ok: LoadOk) -> None:
@@ -504,11 +505,11 @@ def test_stray_files_and_unknown_folders(problems: Problems) -> None:
         }
     ) == [
         "data/actor: unexpected folder 'actor' (did you mean 'actors'?); records go in: "
-        "actors, events, quotes, claims, sources",
+        "actors, events, quotes, claims, questions, sources",
         "data/actors/folder.yml: a folder, not a record: records are .yml files",
         "data/actors/notes.md: not a record: records are .yml files",
-        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, sources",
-        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, sources",
+        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, questions, sources",
+        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, questions, sources",
     ]
 
 
@@ -907,7 +908,7 @@ def test_dossier_error_lists_every_problem() -> None:
 
 
 def test_schema_models_are_the_ones_the_loader_uses() -> None:
-    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "source"]
-    assert [kind.name for kind in DEFAULT.order] == ["source", "actor", "event", "quote", "claim"]
+    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "question", "source"]
+    assert [kind.name for kind in DEFAULT.order] == ["source", "actor", "event", "quote", "question", "claim"]
     assert schema.ID_RE.match("kim-jong-un")
     assert not schema.ID_RE.match("kim--jong-un")

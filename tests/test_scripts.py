@@ -79,12 +79,16 @@ def test_synth_covers_what_the_dossier_supports(project: Path) -> None:
     assert any(d.interval and d.start is None and not d.open_start for d in dates)  # '/2025'
     years = {d.year for d in dates}
     assert max(y for y in years if y) - min(y for y in years if y) >= 30  # spread over decades
-    topics: dict[tuple[str, str], int] = {}
+    answers: dict[str, int] = {}
     for claim in dossier.claims:
-        if claim.topic:
-            key = (claim.subject.id, claim.topic)
-            topics[key] = topics.get(key, 0) + 1
-    assert max(topics.values()) > 1  # some claims are compared side by side
+        if claim.question:
+            answers[claim.question.id] = answers.get(claim.question.id, 0) + 1
+    assert max(answers.values()) > 1  # some questions have several answers, compared in one table
+    assert any(c.subject.record_kind == "event" for c in dossier.claims)  # claims about events
+    values = [c.value for c in dossier.claims if c.value]
+    assert any(v.amount for v in values) and any(v.min and v.max for v in values)  # figures and ranges
+    assert any(v.vague for v in values) and any(bool(v.min) != bool(v.max) for v in values)  # vague, open
+    assert any(s.excerpts for s in dossier.sources)  # sources known by excerpts only
     verified = [c for q in dossier.quotes for c in q.sources if c.verified]
     assert verified  # passages found in the stored texts
     assert any(c.prefix for e in dossier.events for c in e.sources) or any(

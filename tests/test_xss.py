@@ -52,7 +52,7 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 def _pages(site: Path) -> list[str]:
-    generated = ("actors", "events", "quotes", "claims", "sources", "timeline", "overview")
+    generated = ("actors", "events", "quotes", "claims", "questions", "sources", "timeline", "overview")
     return sorted(
         p.relative_to(site).parent.as_posix() + "/"
         for p in site.rglob("index.html")
@@ -102,4 +102,10 @@ def test_no_payload_runs_and_every_payload_is_readable(site: Path, base_url: str
     assert "Testo <script>alert('t')</script> con <img src=x onerror=alert('ti')>" in source
     assert "Sintesi <script>alert('ss')</script>" in source
     assert "Citazione <script>alert('s')</script>" in texts["quotes/"]
+    questions = texts["questions/"]
+    assert "Domanda <script>alert('dq')</script> <img src=x onerror=alert('di')>?" in questions
+    assert "Migliaia <script>alert('vv')</script>" in questions  # vague words, in the table
+    excerpts = texts["sources/estratti/"]
+    assert "Estratto <script>alert('ex')</script> <img src=x onerror=alert('ei')>" in excerpts
+    assert "Pagina <svg onload=alert('el')>" in excerpts
     assert "Altro | ] [ # --- [^1]" in texts["actors/altro/"]

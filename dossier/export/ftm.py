@@ -10,7 +10,8 @@ How the dossier maps to FtM's schemata (``followthemoney`` 4):
 - an event is an ``Event``; a source an ``Article`` (articles) or a ``Document`` (any other kind);
 - a quote is a ``Message`` from the speaker to those it is addressed to (``bodyText`` the words as spoken,
   ``translatedText`` the published translation), documented in its event by a ``Documentation`` link;
-- a claim is a ``Note`` on its subject (and event), asserted by its ``according_to`` through an ``UnknownLink``;
+- a claim is a ``Note`` on its subject, an actor or an event (and on its event), named by the question it answers,
+  its figure said in words in ``summary``, asserted by its ``according_to`` through an ``UnknownLink``;
 - a citation of a record is a ``Documentation`` link from the source (``summary``: the exact passage); a citation
   of a role or relation is that link's ``proof`` and ``summary``. Every entity names its sources in ``proof``.
 
@@ -91,6 +92,8 @@ class _Mapper:
         self.prefix = prefix
         self.words = dossier.words
         self.actors = {a.id: a for a in dossier.records.get("actor", ())}
+        self.events = {e.id for e in dossier.records.get("event", ())}
+        self.questions = {q.id: q.text("text") for q in dossier.records.get("question", ())}
 
     def ref(self, kind: str, record_id: str) -> str:
         return f"{self.prefix}{kind}.{record_id}"
@@ -262,15 +265,15 @@ class _Mapper:
 
     def claim(self, claim: Record) -> Iterator[Entity]:
         entity = Entity(self.ref("claim", claim.id), "Note")
-        entity.add("entity", self.ref("actor", claim.text("subject") or ""))
+        subject = claim.text("subject") or ""
+        entity.add("entity", self.ref("event" if subject in self.events else "actor", subject))
         if claim.text("event"):
             entity.add("entity", self.ref("event", claim.text("event") or ""))
-        entity.add("name", claim.text("topic"))
+        entity.add("name", self.questions.get(claim.text("question") or ""))
         entity.add("description", claim.text("statement"))
         value = claim.item("value")
         if value is not None:
-            amount = ("≈ " if value.flag("approximate") else "") + (value.text("amount") or "")
-            entity.add("summary", f"{amount} {value.text('unit') or ''}".strip())
+            entity.add("summary", figure(value))
         for name in ("status", "confidence"):
             code = claim.text(name)
             entity.add("summary", self.words.get(f"{name}.{code}", code))
@@ -309,6 +312,25 @@ class _Mapper:
         if body and len(body) <= TEXT_MAX:  # longer texts are on the source's page, not cut here
             entity.add("bodyText", body)
         yield entity
+
+
+def figure(value: Item) -> str:
+    """A claim's figure in symbols any reader understands: '≈ 15000 soldati', '10000–15000', '> 10000',
+    '< 500', 'migliaia (> 1000)'."""
+    amount, low, high = value.text("amount"), value.text("min"), value.text("max")
+    approximate = "≈ " if value.flag("approximate") else ""
+    if amount is not None:
+        text = approximate + amount
+    elif low is not None and high is not None:
+        text = approximate + (low if low == high else f"{low}–{high}")
+    elif low is not None:
+        text = f"> {approximate}{low}"
+    else:
+        text = f"< {approximate}{high or ''}"
+    vague = value.text("vague")
+    if vague:
+        text = f"{vague} ({text})"
+    return f"{text} {value.text('unit') or ''}".strip()
 
 
 def entities(dossier: Dossier, *, prefix: str = "") -> Iterator[dict[str, Any]]:

@@ -4,8 +4,10 @@ whole dossier as one ``@graph``.
 Actors are ``Person``, ``Organization`` (organisations and groups) or ``Country``; events ``Event`` with
 ``startDate``/``endDate`` as precise as known ('2025-09' stays a month); quotes ``Quotation`` (``spokenByCharacter``
 and ``creator`` the speaker, ``isBasedOn`` the sources, the original words as ``translationOfWork``); claims
-``Claim`` (``author`` who asserts it, ``appearance`` the sources); sources ``NewsArticle``, another fitting
-``CreativeWork`` type, or ``CreativeWork``, with ``datePublished`` only when the data knows it.
+``Claim`` (``author`` who asserts it, ``about`` its subject, an actor or an event, ``appearance`` the sources);
+sources ``NewsArticle``, another fitting ``CreativeWork`` type, or ``CreativeWork``, with ``datePublished`` only
+when the data knows it; questions ``Question`` (``name`` its words, ``about`` its subject). A kind with no mapping
+(one a project adds) is a ``Thing`` with its name.
 
 Every document uses ``"@context": "https://schema.org"``. ``schemaorg.context.jsonld`` beside this module holds the
 entries of schema.org's published context for the terms used here, so tests expand the documents offline.
@@ -63,6 +65,7 @@ def _span(when: When | None) -> dict[str, str]:
 class _Builder:
     def __init__(self, dossier: Dossier) -> None:
         self.dossier = dossier
+        self.events = {e.id for e in dossier.records.get("event", ())}
 
     def ref(self, kind: str, record_id: str | None) -> dict[str, str] | None:
         return {"@id": iri(self.dossier, kind, record_id)} if record_id else None
@@ -154,11 +157,20 @@ class _Builder:
         out["text"] = claim.text("statement")
         if claim.text("according_to"):
             out["author"] = self.ref("actor", claim.text("according_to"))
-        about = [self.ref("actor", claim.text("subject"))]
+        subject = claim.text("subject")
+        about = [self.ref("event" if subject in self.events else "actor", subject)]
         if claim.text("event"):
             about.append(self.ref("event", claim.text("event")))
         out["about"] = [a for a in about if a]
         out["appearance"] = self.sources(claim)
+        return out
+
+    def question(self, question: Record) -> dict[str, Any]:
+        out = self.base(question, "Question")
+        out["name"] = question.text("text")
+        subject = question.text("subject")
+        if subject:
+            out["about"] = self.ref("event" if subject in self.events else "actor", subject)
         return out
 
     def source(self, source: Record) -> dict[str, Any]:
@@ -186,7 +198,8 @@ class _Builder:
 
     def record(self, record: Record) -> dict[str, Any]:
         makers = {
-            "actor": self.actor, "event": self.event, "quote": self.quote, "claim": self.claim, "source": self.source,
+            "actor": self.actor, "event": self.event, "quote": self.quote, "claim": self.claim,
+            "question": self.question, "source": self.source,
         }  # fmt: skip
         maker = makers.get(record.kind)
         if maker is None:  # a kind with no schema.org mapping yet: named, at least
