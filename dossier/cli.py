@@ -183,8 +183,9 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
         raise click.UsageError("--out must not be the docs folder or contain it")
     try:
         renderer = Renderer(
-            dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size
-        )
+            dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size,
+            use_directory_urls=project.use_directory_urls,
+        )  # fmt: skip
         files = output.tree(renderer, docs_dir)
         changed = output.write(out, files)
     except (output.OutputError, RenderError) as exc:

@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, report
+from dossier import drawings, livereload, report
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
@@ -50,6 +50,7 @@ class Build:
 
     renderer: Renderer | None = None
     pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by src_uri
+    drawings: dict[str, dict[str, str]] = field(default_factory=dict)  # by src_uri: drawings set aside (see below)
     broken: str | None = None  # under serve: the problems (HTML) every page shows instead of the site
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
@@ -89,7 +90,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             templates = Path(self.config.templates) if self.config.templates else None
             renderer = Renderer(
                 dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size,
-                memo=preview.memo if preview else None,
+                memo=preview.memo if preview else None, use_directory_urls=config.use_directory_urls,
             )  # fmt: skip
             self.build.pages = renderer.pages()
             self.build.renderer = renderer
@@ -180,13 +181,21 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.build.broken is not None:
             return self.build.error_page.split("---\n", 2)[2]
         if OVERVIEW_MARKER in markdown and self.build.renderer is not None:
-            return markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
+            markdown = markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
+        # Drawings are large raw HTML, slow for Python-Markdown to read and left as they are: each is set aside for
+        # a comment naming it by its hash (so the page's Markdown, and what the preview keeps of its conversion,
+        # change when a drawing does), and put back into the HTML.
+        markdown, kept = drawings.set_aside(markdown)
+        if kept:
+            self.build.drawings[page.file.src_uri] = kept
         return markdown
 
+    @event_priority(100)  # the drawings are back before other plugins read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.preview is not None:
             self.preview.converted(page, html)
-        return html
+        kept = self.build.drawings.pop(page.file.src_uri, None)
+        return drawings.put_back(html, kept) if kept else html
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self.preview is not None:

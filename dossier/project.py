@@ -29,6 +29,7 @@ class Project:
     lang: str
     templates_dir: Path | None
     page_size: int
+    use_directory_urls: bool = True  # MkDocs' option: links written into raw HTML (the drawings) follow it
     warnings: tuple[str, ...] = ()  # what MkDocs said of the configuration (`mkdocs build --strict` fails on them)
 
 
@@ -92,5 +93,6 @@ def load_project(start: Path | None = None, config_file: Path | None = None) -> 
         lang=interface_language(options.lang, config.theme.get("language") if config.theme else None),
         templates_dir=Path(options.templates) if options.templates else None,
         page_size=options.page_size,
+        use_directory_urls=bool(config.use_directory_urls),
         warnings=tuple(collected.messages),
     )

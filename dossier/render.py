@@ -135,10 +135,15 @@ def _paged(sheets: list[Sheet]) -> bool:
 class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
 
-    def __init__(self, dossier: model.Dossier, page_size: int) -> None:
+    def __init__(
+        self, dossier: model.Dossier, page_size: int, words: Words | None = None, directory_urls: bool = True
+    ) -> None:
         self.dossier = dossier
         self.registry: Registry = dossier.registry
         self.page_size = page_size
+        self.words = words or Words(dossier.lang)  # the interface language
+        self.directory_urls = directory_urls  # MkDocs' use_directory_urls: 'actors/kim/' or 'actors/kim.html'
+        self._derived: dict[str, Any] = {}
         self.sheets: dict[str, list[Sheet]] = {}
         self.sheet_of: dict[tuple[str, str], str] = {}  # (kind, id) -> page, for records shown on a list
         self._regions: dict[tuple[str, str], list[Region]] = {}
@@ -176,6 +181,22 @@ class Site:
 
     def uri_of(self, record: model.Record | model.Handle) -> str:
         return self.uri_at(record.record_kind, record.id)
+
+    def url(self, target: str, page: str) -> str:
+        """The link from the page ``page`` to ``target`` (site paths of pages, ``target`` maybe with an anchor) as
+        the browser follows it: relative to the page's final URL, as MkDocs places pages. Markdown links are
+        rewritten by MkDocs; links in raw HTML (the drawings) must be written final."""
+        path, _, fragment = target.partition("#")
+        here = page_url(page, self.directory_urls)
+        there = page_url(path, self.directory_urls) if path else here
+        return relative_url(there, here) + (f"#{fragment}" if fragment else "")
+
+    def derived(self, name: str, compute: Callable[[], _T]) -> _T:
+        """A value derived from the whole dossier, computed once per run and shared by the pages that need it."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        value: _T = self._derived[name]
+        return value
 
     def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, tuple[int, int]], str]]:
         """Where every listed record is, and the anchor of every cited stretch: all that links depend on besides
@@ -326,12 +347,13 @@ class Renderer:
         templates_dir: Path | None = None,
         page_size: int = PAGE_SIZE,
         memo: Memo | None = None,
+        use_directory_urls: bool = True,
     ) -> None:
         self.dossier = dossier
         self.registry = dossier.registry
         self.lang = lang or dossier.lang
         self.words = Words(self.lang)
-        self.site = Site(dossier, page_size)
+        self.site = Site(dossier, page_size, self.words, use_directory_urls)
         self.env = _environment(templates_dir, memo.bytecode if memo else None)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             self.words.gettext, self.words.ngettext, newstyle=True, pgettext=self.words.pgettext
@@ -352,6 +374,8 @@ class Renderer:
             count=self.count,
             counts=self.counts,
             most_linked=self.most_linked,
+            most_cited=self.most_cited,
+            period=self.period,
             back_label=self.back_label,
         )
         self.memo = memo
@@ -362,7 +386,8 @@ class Renderer:
         loader = self.env.loader
         assert loader is not None
         sources = [(name, loader.get_source(self.env, name)[0]) for name in sorted(loader.list_templates())]
-        return hashlib.sha256(repr((self.lang, page_size, sources)).encode()).hexdigest()
+        urls = self.site.directory_urls
+        return hashlib.sha256(repr((self.lang, page_size, urls, sources)).encode()).hexdigest()
 
     # -- helpers the templates call ----------------------------------------------------------------------------------
     def label(self, record: model.Record | model.Handle) -> str:
@@ -409,6 +434,29 @@ class Renderer:
             return (-sum(len(v) for v in links.values()), self.label(record).casefold(), record.id)
 
         return sorted(self.dossier.records[kind], key=weight)[:size]
+
+    def most_cited(self, kind: str, size: int) -> list[model.Record]:
+        """The records of ``kind`` whose stored texts the facts cite most (the main sources), at most ``size``."""
+        cited = self.dossier.citations_of
+
+        def weight(record: model.Record) -> tuple[int, str, str]:
+            return (-len(cited.get((record.record_kind, record.id), ())), self.label(record).casefold(), record.id)
+
+        return sorted(self.dossier.records[kind], key=weight)[:size]
+
+    def period(self, kind: str) -> tuple[int, int] | None:
+        """The first and last years the records of ``kind`` are placed at in time (its ``when``), if any."""
+        when = self.registry[kind].when
+        if when is None:
+            return None
+        years = [
+            date.year
+            for record in self.dossier.records[kind]
+            if (value := when(record)) is not None
+            for date in (value.start, value.end)
+            if date is not None
+        ]
+        return (min(years), max(years)) if years else None
 
     # -- pages -------------------------------------------------------------------------------------------------------
     def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
@@ -510,7 +558,7 @@ class Renderer:
             if None in referenced:  # a template chosen at run time: what it sees is unknown
                 return False
             todo.extend(n for n in referenced if n)
-        return not names & {"dossier", "site", "count", "counts", "most_linked"}
+        return not names & {"dossier", "site", "count", "counts", "most_linked", "most_cited", "period"}
 
     def _titled(self, kind: Kind, pages: list[tuple[str, str]]) -> Iterator[tuple[Sheet, str]]:
         """Each page of a kind's list with its title; a split list also gets its index page, listing the pages."""
@@ -532,30 +580,37 @@ class Renderer:
 
         entries = [(sheet.uri, name(sheet), len(sheet.records)) for sheet in sheets]
         meta = {"title": title, **NOT_SEARCHED}
-        pages.append(self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries))
+        values = self._index_values(kind)
+        pages.append(
+            self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries, **values)
+        )
         for sheet in sheets:
             yield sheet, f"{title}: {name(sheet)}"
+
+    def _index_values(self, kind: Kind) -> Mapping[str, Any]:
+        """What the listing adds to its index page, from every record of the kind."""
+        listing = kind.listing
+        if listing is None or listing.index is None:
+            return {}
+        return listing.index(list(self.dossier.records[kind.name]), self.site)
 
     def pages(self) -> Pages:
         """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
         pages: list[tuple[str, str]] = []
         for kind in self.registry:
-            tagged = any(p.name == "tags" for p in plan(kind.model))
             listing = kind.listing
             if listing is not None:
                 for sheet, title in self._titled(kind, pages):
                     meta: dict[str, Any] = {"title": title}
                     if not listing.searchable:
                         meta.update(NOT_SEARCHED)
-                    elif tagged and (tags := sorted({tag for record in sheet.records for tag in record.tags})):
-                        meta["tags"] = tags
-                    values = listing.context(sheet.records, self.site) if listing.context else {}
+                    values = dict(listing.context(sheet.records, self.site)) if listing.context else {}
+                    if sheet.uri == f"{listing.folder}/index.md":
+                        values.update(self._index_values(kind))
                     pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
             if kind.pages is not None:
                 for record in self.dossier.records[kind.name]:
                     meta = {"title": self.label(record)}
-                    if tagged and record.tags:
-                        meta["tags"] = list(record.tags)
                     values = kind.pages.context(record, self.site) if kind.pages.context else {}
                     pages.append(
                         self._page(
@@ -600,6 +655,35 @@ def _relative(path: str, start: str) -> str:
     while common < min(len(target) - 1, len(here)) and target[common] == here[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + target[common:])
+
+
+def page_url(uri: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives the page ``uri`` (a site path), relative to the site's root: ``actors/kim.md`` is
+    ``actors/kim/`` (``actors/kim.html`` without directory URLs), ``actors/index.md`` is ``actors/``, the home
+    page ``./``."""
+    stem = posixpath.splitext(uri)[0]
+    head, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        dest = posixpath.join(head, "index.html")
+    else:
+        dest = f"{stem}/index.html" if directory_urls else f"{stem}.html"
+    if directory_urls and dest.endswith("index.html"):
+        return (posixpath.dirname(dest) or ".") + "/"
+    return dest
+
+
+def relative_url(target: str, base: str) -> str:
+    """The URL ``target`` as a link from the page at URL ``base`` (both relative to the site's root)."""
+    folder = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    here = [part for part in folder.split("/") if part and part != "."]
+    there = target.split("/")
+    if there[0] == ".":
+        there = there[1:]
+    common = 0
+    while common < min(len(there) - 1, len(here)) and there[common] == here[common]:
+        common += 1
+    relative = "../" * (len(here) - common) + "/".join(there[common:])
+    return relative or "./"
 
 
 def _check_uri(uri: str) -> None:

@@ -1,8 +1,8 @@
 """Accessibility and layout of the built sites in Chromium: axe-core finds nothing on any page, no page overflows.
 
 axe-core (shipped inside ``axe-playwright-python``: no network) runs with its default rules, WCAG 2.1 A and AA and
-best practices, on every page of the bundled site (1280 and 390 px wide) and of a synthetic S site, the drawings
-of ``dossier.draw`` pasted in (see ``drawkit.inject``). Pages are checked a few at a time, each in its own tab.
+best practices, on every page of the bundled site (1280 and 390 px wide) and of a synthetic S site, drawings
+included. Pages are checked a few at a time, each in its own tab.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browserkit import CHROMIUM_ARGS, serve_folder, unavailable
-from drawkit import inject
 from sitekit import ROOT, copy_project, run
-
-import dossier
 
 TABS = 3
 WIDTHS = (1280, 390)
@@ -34,9 +31,7 @@ MATERIAL_SEARCH = (
 def _build(root: Path) -> Path:
     result = run(["mkdocs", "build", "--strict"], root)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    site = root / "site"
-    inject(site, dossier.load(root / "data"))
-    return site
+    return root / "site"
 
 
 @pytest.fixture(scope="module")

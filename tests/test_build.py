@@ -10,6 +10,8 @@ import pytest
 import yaml
 from sitekit import copy_project, run, tree_hash
 
+from dossier.kinds import DEFAULT
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
@@ -88,7 +90,7 @@ def _plain_config(project: Path, docs_dir: str) -> Path:
     config["site_dir"] = "site-plain"
     config["extra_css"] = ["assets/dossier/dossier.css"]
     config["extra_javascript"] = ["assets/dossier/dossier.js"]
-    config["not_in_nav"] = "/actors/\n/sources/\n/timeline/\n/quotes/\n/claims/\n/overview.md\n"
+    config["not_in_nav"] = "".join(f"/{kind.uri_folder}/\n" for kind in DEFAULT) + "/overview.md\n"
     path = project / "plain.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

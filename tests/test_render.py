@@ -83,6 +83,7 @@ def _tiny(tmp_path: Path) -> Path:
         "actors/mario.yml": "name: Mario <b>Rossi</b>\nkind: person\nsummary: Un *uomo*.\n"
         "relations:\n  - actor: luisa\n    label: amico di\n",
         "actors/luisa.yml": "name: Luisa\nkind: person\n",
+        "tags/saluti.yml": "label: Saluti e *incontri*\ndescription: Chi saluta chi, e *come*.\n",
         "events/saluto.yml": "title: Il saluto\ndate: 2025-09-03\ndate_text: mercoledì\nplace: Roma\n"
         "participants: [mario, luisa]\ntags: [saluti]\n"
         "sources:\n  - source: fonte\n    passage: Prima frase della fonte.\n"
@@ -112,6 +113,8 @@ def _tiny(tmp_path: Path) -> Path:
         "claims/index.md",
         "sources/index.md",
         "sources/fonte.md",
+        "tags/index.md",
+        "tags/saluti.md",
         "overview.md",
     ],
 )

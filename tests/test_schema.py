@@ -107,7 +107,8 @@ def test_minimal_dossier_loads(load_ok: LoadOk) -> None:
     assert [q.id for q in loaded.quotes] == ["putin-coraggio-eroismo"]
     assert [c.id for c in loaded.claims] == ["soldati-nordcoreani-15mila"]
     assert [s.id for s in loaded.sources] == [SOURCE]
-    assert len(loaded) == 9
+    assert [t.id for t in loaded.tags] == ["alleanza-russia-corea-del-nord"]
+    assert len(loaded) == 10
 
 
 def test_references_are_resolved_into_objects(load_ok: LoadOk) -> None:
@@ -476,9 +477,25 @@ def test_overlong_id_in_a_reference(problems: Problems) -> None:
 
 
 def test_bad_tag(problems: Problems) -> None:
-    assert problems({"actors/x.yml": actor("tags: [ok, Not OK]\n")}) == [
-        "data/actors/x.yml:3:12: actor 'x': tags[1]: 'Not OK' is not a valid id: use lowercase letters a-z, "
+    assert problems({"actors/x.yml": actor("tags: [alleanza-russia-corea-del-nord, Not OK]\n")}) == [
+        "data/actors/x.yml:3:40: actor 'x': tags[1]: 'Not OK' is not a valid id: use lowercase letters a-z, "
         "digits and single hyphens"
+    ]
+
+
+def test_an_undeclared_tag_is_an_unknown_reference(problems: Problems) -> None:
+    """Tags are records of their own (data/tags/<id>.yml, with the label readers see): a tag no file declares is
+    reported like any unknown reference, with the closest declared one."""
+    assert problems({"events/x.yml": event(extra="tags: [alleanza-russia-corea-nord, ok]\n")}) == [
+        "data/events/x.yml:3:8: event 'x': tags[0]: unknown tag 'alleanza-russia-corea-nord' "
+        "(did you mean 'alleanza-russia-corea-del-nord'?)",
+        "data/events/x.yml:3:36: event 'x': tags[1]: unknown tag 'ok'",
+    ]
+
+
+def test_a_tag_needs_its_label(problems: Problems) -> None:
+    assert problems({"tags/vuoto.yml": "description: Un tema senza nome.\n"}) == [
+        "data/tags/vuoto.yml:1:1: tag 'vuoto': label: missing required field"
     ]
 
 
@@ -504,11 +521,11 @@ def test_stray_files_and_unknown_folders(problems: Problems) -> None:
         }
     ) == [
         "data/actor: unexpected folder 'actor' (did you mean 'actors'?); records go in: "
-        "actors, events, quotes, claims, sources",
+        "actors, events, quotes, claims, sources, tags",
         "data/actors/folder.yml: a folder, not a record: records are .yml files",
         "data/actors/notes.md: not a record: records are .yml files",
-        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, sources",
-        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, sources",
+        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, sources, tags",
+        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, sources, tags",
     ]
 
 
@@ -907,7 +924,7 @@ def test_dossier_error_lists_every_problem() -> None:
 
 
 def test_schema_models_are_the_ones_the_loader_uses() -> None:
-    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "source"]
-    assert [kind.name for kind in DEFAULT.order] == ["source", "actor", "event", "quote", "claim"]
+    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "source", "tag"]
+    assert [kind.name for kind in DEFAULT.order] == ["tag", "source", "actor", "event", "quote", "claim"]
     assert schema.ID_RE.match("kim-jong-un")
     assert not schema.ID_RE.match("kim--jong-un")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dossier.resolve import load
 
@@ -47,7 +48,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_synth_writes_a_complete_project(project: Path) -> None:
     assert (project / "mkdocs.yml").is_file()
-    assert "<!-- material/tags -->" in (project / "docs/tags.md").read_text(encoding="utf-8")
+    assert "tags" not in yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+    assert not (project / "docs/tags.md").exists()  # topics are records: data/tags/, listed on tags/
     assert (project / "docs/index.md").is_file()
     data = project / "data"
     assert len(list((data / "actors").glob("*.yml"))) == 50
@@ -55,6 +57,7 @@ def test_synth_writes_a_complete_project(project: Path) -> None:
     assert len(list((data / "quotes").glob("*.yml"))) == 300
     assert len(list((data / "claims").glob("*.yml"))) == 60
     assert len(list((data / "sources").glob("*.yml"))) == 20
+    assert len(list((data / "tags").glob("*.yml"))) == 30
     assert list((data / "sources").glob("*.txt"))
 
 

@@ -5,7 +5,8 @@ Actors are ``Person``, ``Organization`` (organisations and groups) or ``Country`
 ``startDate``/``endDate`` as precise as known ('2025-09' stays a month); quotes ``Quotation`` (``spokenByCharacter``
 and ``creator`` the speaker, ``isBasedOn`` the sources, the original words as ``translationOfWork``); claims
 ``Claim`` (``author`` who asserts it, ``appearance`` the sources); sources ``NewsArticle``, another fitting
-``CreativeWork`` type, or ``CreativeWork``, with ``datePublished`` only when the data knows it.
+``CreativeWork`` type, or ``CreativeWork``, with ``datePublished`` only when the data knows it; topics (tags)
+``DefinedTerm``.
 
 Every document uses ``"@context": "https://schema.org"``. ``schemaorg.context.jsonld`` beside this module holds the
 entries of schema.org's published context for the terms used here, so tests expand the documents offline.
@@ -184,9 +185,17 @@ class _Builder:
             out["keywords"] = list(source.texts("tags"))
         return out
 
+    def tag(self, tag: Record) -> dict[str, Any]:
+        out = self.base(tag, "DefinedTerm")
+        out["name"] = tag.text("label")
+        if tag.text("description"):
+            out["description"] = tag.text("description")
+        return out
+
     def record(self, record: Record) -> dict[str, Any]:
         makers = {
             "actor": self.actor, "event": self.event, "quote": self.quote, "claim": self.claim, "source": self.source,
+            "tag": self.tag,
         }  # fmt: skip
         maker = makers.get(record.kind)
         if maker is None:  # a kind with no schema.org mapping yet: named, at least
