@@ -694,10 +694,18 @@ def _check_uri(uri: str) -> None:
 
 
 def render(
-    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = PAGE_SIZE
+    dossier: model.Dossier,
+    *,
+    lang: str | None = None,
+    templates_dir: Path | None = None,
+    page_size: int = PAGE_SIZE,
+    use_directory_urls: bool = True,
 ) -> Pages:
     """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
-    return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
+    renderer = Renderer(
+        dossier, lang=lang, templates_dir=templates_dir, page_size=page_size, use_directory_urls=use_directory_urls
+    )
+    return renderer.pages()
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from sitekit import ROOT
 
@@ -55,3 +56,11 @@ def test_a_reader_can_answer_the_article_questions() -> None:
     trump = text["trump-cospirate-contro-stati-uniti"]
     assert trump.speaker.id == "donald-trump" and [a.id for a in trump.addressed_to] == ["xi-jinping"]
     assert trump.original is not None and trump.original.lang == "en"
+
+
+def test_the_home_page_holds_for_any_number_of_sources() -> None:
+    """The hand-written home page speaks of the dossier's sources, never of "the article" as if there were one;
+    the overview it includes gives the counts, the latest events, the key actors and the sources from the data."""
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b(?:l'|dell'|dall'|nell'|all')articolo\b", home, flags=re.IGNORECASE)
+    assert "<!-- dossier:overview -->" in home

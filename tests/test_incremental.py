@@ -312,13 +312,12 @@ def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: 
 # -- what else a page depends on -------------------------------------------------------------------------------
 @pytest.mark.parametrize("record", ["actors/cina.yml", "sources/articolo-pechino-2025-09.yml"], ids=["actor", "source"])
 def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: Preview, record: str) -> None:
-    """Actor and source tags are only in the page's front matter (actor.md.j2 and source.md.j2 do not print them),
-    which MkDocs strips before `on_page_markdown`: the keys must cover the front matter, or the theme's tag chips and
-    the search entries' `tags` of the retagged page would stay the old ones."""
+    """A record's topics are shown on its page and list it on theirs: moving it from one topic to another changes
+    its page and both topics' pages (their back-links), all rebuilt as a clean build would."""
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
     _build(project, served)
-    _edit(project / "data" / record, r"^  - parata-di-pechino$", "  - un-tag-nuovo")
+    _edit(project / "data" / record, r"^  - parata-di-pechino$", "  - kursk")
     _build(project, served)
     clean = tmp_path / "clean"
     _clean_build(project, clean)
@@ -481,7 +480,7 @@ def test_the_record_cache_forgets_changed_and_removed_files(data: Path) -> None:
     cache: dict[tuple[str, int, int, int], object] = {}
     load(data, cache=cache)
     size = len(cache)
-    assert size == 51  # 50 records and the stored text
+    assert size == 57  # 56 records (50 and the 6 topics) and the stored text
     _retitle(data)
     load(data, cache=cache)
     assert len(cache) == size
