@@ -6,9 +6,10 @@ The kinds' template values (:mod:`dossier.kinds`) call :func:`timeline` for each
 the drawings with everything else a page is made from. Links inside a drawing are final URLs relative to the page
 (MkDocs rewrites links of Markdown, not those of raw HTML): ``site.url`` computes them as MkDocs will place pages.
 
-A figure is large raw HTML, which Python-Markdown is slow to read; :func:`set_aside` swaps each figure of a page's
-Markdown for a short comment before conversion, and :func:`put_back` restores it in the converted HTML, so the
-Markdown written by ``dossier render --out`` keeps the figures and the site is the same either way.
+A figure is large raw HTML, which Python-Markdown and the search plugin's HTML parser are slow to read;
+:func:`set_aside` swaps each figure of a page's Markdown for a short comment before conversion, and :func:`put_back`
+restores it in the page the theme made, so the Markdown written by ``dossier render --out`` keeps the figures and
+the site is the same either way.
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def set_aside(markdown: str) -> tuple[str, dict[str, str]]:
 
 
 def put_back(html: str, kept: Mapping[str, str]) -> str:
-    """The converted page with its drawings restored (see :func:`set_aside`)."""
+    """The page (converted, or as the theme made it) with its drawings restored (see :func:`set_aside`)."""
     for marker, figure in kept.items():
-        html = html.replace(marker, figure, 1)
+        html = html.replace(marker, figure)
     return html

@@ -264,7 +264,10 @@ def _timeline(events: list[Any], site: Any) -> Mapping[str, Any]:
 def _ties(site: Any) -> Mapping[str, list[Any]]:
     """What ties each actor to the others (see :func:`dossier.drawings.ties`), once per run."""
     actors = site.dossier.records["actor"]
-    return site.derived("ties", lambda: {a.id: drawings.ties(site.dossier, a, site.words) for a in actors})
+    found: Mapping[str, list[Any]] = site.derived(
+        "ties", lambda: {a.id: drawings.ties(site.dossier, a, site.words) for a in actors}
+    )
+    return found
 
 
 def _map_words(site: Any) -> Any:

@@ -182,20 +182,19 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             return self.build.error_page.split("---\n", 2)[2]
         if OVERVIEW_MARKER in markdown and self.build.renderer is not None:
             markdown = markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
-        # Drawings are large raw HTML, slow for Python-Markdown to read and left as they are: each is set aside for
-        # a comment naming it by its hash (so the page's Markdown, and what the preview keeps of its conversion,
-        # change when a drawing does), and put back into the HTML.
+        # Drawings are large raw HTML that Python-Markdown leaves as it is, but is slow to read, and so is the search
+        # plugin's HTML parser (which skips them: they carry data-search-exclude). Each is set aside for a comment
+        # naming it by its hash (so the page's Markdown, and what the preview keeps of it, change when a drawing
+        # does), and put back into the page the theme made (on_post_page).
         markdown, kept = drawings.set_aside(markdown)
         if kept:
             self.build.drawings[page.file.src_uri] = kept
         return markdown
 
-    @event_priority(100)  # the drawings are back before other plugins read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.preview is not None:
             self.preview.converted(page, html)
-        kept = self.build.drawings.pop(page.file.src_uri, None)
-        return drawings.put_back(html, kept) if kept else html
+        return html
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self.preview is not None:
@@ -221,7 +220,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.preview is not None:
             self.preview.themed(page, output)
-        return output
+        kept = self.build.drawings.pop(page.file.src_uri, None)
+        return drawings.put_back(output, kept) if kept else output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         folders = [Path(self.config.data_dir)]

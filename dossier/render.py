@@ -611,11 +611,11 @@ class Renderer:
             if kind.pages is not None:
                 for record in self.dossier.records[kind.name]:
                     meta = {"title": self.label(record)}
-                    values = kind.pages.context(record, self.site) if kind.pages.context else {}
+                    page_values = kind.pages.context(record, self.site) if kind.pages.context else {}
                     pages.append(
                         self._page(
                             kind.page_uri(record.id), kind.pages.template, meta,
-                            record=record, **{kind.name: record}, **values,
+                            record=record, **{kind.name: record}, **page_values,
                         )
                     )  # fmt: skip
         title = self.words.gettext("Overview")

@@ -99,14 +99,36 @@ TOPICS = (
 )  # fmt: skip
 UNITS = ("soldati", "milioni di euro", "persone", "barili al giorno", "per cento", "tonnellate")
 TAGS = {
-    "economia": "Economia", "difesa": "Difesa", "diplomazia": "Diplomazia", "energia": "Energia",
-    "elezioni": "Elezioni", "diritti-umani": "Diritti umani", "commercio": "Commercio", "sanzioni": "Sanzioni",
-    "migrazioni": "Migrazioni", "clima": "Clima", "giustizia": "Giustizia", "sanita": "Sanità",
-    "trasporti": "Trasporti", "agricoltura": "Agricoltura", "tecnologia": "Tecnologia", "cultura": "Cultura",
-    "sport": "Sport", "istruzione": "Istruzione", "lavoro": "Lavoro", "sicurezza": "Sicurezza",
-    "religione": "Religione", "media": "Media", "finanza": "Finanza", "ambiente": "Ambiente",
-    "infrastrutture": "Infrastrutture", "corruzione": "Corruzione", "proteste": "Proteste", "confini": "Confini",
-    "armamenti": "Armamenti", "cooperazione": "Cooperazione internazionale",
+    "economia": "Economia",
+    "difesa": "Difesa",
+    "diplomazia": "Diplomazia",
+    "energia": "Energia",
+    "elezioni": "Elezioni",
+    "diritti-umani": "Diritti umani",
+    "commercio": "Commercio",
+    "sanzioni": "Sanzioni",
+    "migrazioni": "Migrazioni",
+    "clima": "Clima",
+    "giustizia": "Giustizia",
+    "sanita": "Sanità",
+    "trasporti": "Trasporti",
+    "agricoltura": "Agricoltura",
+    "tecnologia": "Tecnologia",
+    "cultura": "Cultura",
+    "sport": "Sport",
+    "istruzione": "Istruzione",
+    "lavoro": "Lavoro",
+    "sicurezza": "Sicurezza",
+    "religione": "Religione",
+    "media": "Media",
+    "finanza": "Finanza",
+    "ambiente": "Ambiente",
+    "infrastrutture": "Infrastrutture",
+    "corruzione": "Corruzione",
+    "proteste": "Proteste",
+    "confini": "Confini",
+    "armamenti": "Armamenti",
+    "cooperazione": "Cooperazione internazionale",
 }  # fmt: skip  (id: the label readers see)
 PUBLISHERS = (
     "Corriere di Valmora", "La Gazzetta del Porto", "Radio Borgo Nuovo", "Agenzia Stampa Continentale",
@@ -736,6 +758,7 @@ eventi, citazioni, affermazioni e fonti.
 - Le [citazioni](quotes/index.md), le [affermazioni](claims/index.md) e le [fonti](sources/index.md).
 - I [temi](tags/index.md) raccolgono i fatti per argomento.
 """
+
 
 def write_project(out: Path, size: str, seed: int, *, force: bool = False) -> dict[str, str]:
     """Generate the project and write it into ``out``; returns {relative path: content}."""

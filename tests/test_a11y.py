@@ -182,7 +182,8 @@ SLUGS_SHOWN = """slugs => {
     const items = text.split(/[,;:·()]/).map(t => t.trim());
     for (const slug of slugs) {
       // A hyphenated slug anywhere in the text; a one-word slug as a whole item of a list ("Temi: kursk, ...").
-      if ((slug.includes('-') && text.includes(slug)) || items.includes(slug)) found.push(`${el.tagName}: ${text.trim()}`);
+      const shownAsText = (slug.includes('-') && text.includes(slug)) || items.includes(slug);
+      if (shownAsText) found.push(`${el.tagName}: ${text.trim()}`);
     }
   }
   for (const option of document.querySelectorAll('option')) {

@@ -57,6 +57,8 @@ def unsafe(page: str) -> str | None:
     """The first unsafe markup of a generated page, if any."""
     found = UNSAFE.search(page) or SVG.search(drawings.FIGURE.sub("", page))
     return found.group() if found else None
+
+
 # A bound, not a speed goal: a hostile case (an alias bomb, a deep nesting, a named pipe) must end, not hang or
 # crawl. Generous, so a busy machine never fails it; the summary prints what each case took (typically 0.1-0.5 s).
 TIME_LIMIT = 15.0

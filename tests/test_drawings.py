@@ -133,7 +133,9 @@ def test_the_built_site_links_every_drawing_to_a_page_that_exists(tmp_path: Path
     page of the site and an anchor on it; `dossier render --out` keeps the drawings in its Markdown."""
     project = copy_project(tmp_path / "p")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("use_directory_urls: true", "use_directory_urls: false"))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("use_directory_urls: true", "use_directory_urls: false")
+    )
     result = run(["mkdocs", "build", "--strict"], project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
