@@ -159,3 +159,13 @@ def test_the_built_site_links_every_drawing_to_a_page_that_exists(tmp_path: Path
     assert '<a class="dossier-map-node" href="kim-jong-un.html"' in (project / "out/actors/index.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_set_aside_takes_exactly_the_figures_on_lines_of_their_own() -> None:
+    figure = '<figure class="dossier-draw dossier-tl" id="_tl">\n<svg></svg>\n</figure>'
+    text = f'{figure}\n\nText <figure class="dossier-draw x"> inline.\n\n{figure.replace("_tl", "_x")}\n\nEnd.\n'
+    aside, kept = drawings.set_aside(text)
+    assert list(kept.values()) == drawings.FIGURE.findall(text) == [figure, figure.replace("_tl", "_x")]
+    assert aside.startswith("<!-- dossier-drawing ") and 'Text <figure class="dossier-draw x"> inline.' in aside
+    assert drawings.put_back(aside, kept) == text
+    assert drawings.set_aside("No drawing here.\n") == ("No drawing here.\n", {})
