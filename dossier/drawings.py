@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dossier import draw
@@ -67,6 +67,16 @@ def map_words(words: Words, kinds: Mapping[str, str]) -> draw.MapWords:
     )
 
 
+# How a drawing is made: ``drawn(key, make)`` returns ``make()``, or what it returned before for the same key (the
+# render memo keeps drawings between the runs of `mkdocs serve`). A key holds everything the drawing is made from;
+# the interface words are the language's.
+Drawn = Callable[[Hashable, Callable[[], str]], str]
+
+
+def _make(key: Hashable, make: Callable[[], str]) -> str:
+    return make()
+
+
 # -- the timeline ----------------------------------------------------------------------------------------------------
 def marks(events: Iterable[Any], words: Words) -> list[draw.Mark]:
     """One mark per event, linked to its anchor on the page; ``data-actors``/``data-tags`` as the list's headings."""
@@ -79,18 +89,19 @@ def marks(events: Iterable[Any], words: Words) -> list[draw.Mark]:
     ]  # fmt: skip
 
 
-def timeline(events: list[Any], words: Words) -> str:
+def timeline(events: list[Any], words: Words, drawn: Drawn = _make) -> str:
     """The drawn timeline of the events of one page."""
-    drawn = marks(events, words)
-    if not drawn:
+    marked = marks(events, words)
+    if not marked:
         return ""
-    years = sorted({date.year for m in drawn for date in (m.date.start, m.date.end) if date is not None})
-    count = words.ngettext("%(num)s event", "%(num)s events", len(drawn))
+    years = sorted({date.year for m in marked for date in (m.date.start, m.date.end) if date is not None})
+    count = words.ngettext("%(num)s event", "%(num)s events", len(marked))
     if len(years) > 1:
         caption = words.gettext("%(count)s, from %(first)s to %(last)s.", count=count, first=years[0], last=years[-1])
     else:
         caption = words.gettext("%(count)s, in %(year)s.", count=count, year=years[0])
-    return draw.timeline(drawn, timeline_words(words), caption=caption, uid="_tl")
+    key = ("timeline", words.lang, tuple(marked), caption)
+    return drawn(key, lambda: draw.timeline(marked, timeline_words(words), caption=caption, uid="_tl"))
 
 
 # -- the maps --------------------------------------------------------------------------------------------------------
@@ -136,7 +147,9 @@ def _node(actor: Any, href: str) -> draw.Node:
     return draw.Node(id=actor.id, name=actor.name, kind=actor.kind, href=href)
 
 
-def neighbourhood(actor: Any, raw: list[Raw], map_words: draw.MapWords, words: Words, url: Callable[[Any], str]) -> str:
+def neighbourhood(
+    actor: Any, raw: list[Raw], map_words: draw.MapWords, words: Words, url: Callable[[Any], str], drawn: Drawn = _make
+) -> str:
     """An actor's map; ``url(record)`` is the link to a record's page from the page the map is on."""
     found = [draw.Tie(node=_node(other, url(other)), words=(said,), declared=declared) for other, said, declared in raw]
     count = len({tie.node.id for tie in found})
@@ -148,7 +161,9 @@ def neighbourhood(actor: Any, raw: list[Raw], map_words: draw.MapWords, words: W
         count,
         name=actor.name,
     )
-    return draw.neighbourhood(_node(actor, url(actor)), found, map_words, caption=caption, uid="_map")
+    centre = _node(actor, url(actor))
+    key = ("neighbourhood", words.lang, centre, tuple(found), caption)
+    return drawn(key, lambda: draw.neighbourhood(centre, found, map_words, caption=caption, uid="_map"))
 
 
 def links(everyone: Mapping[str, list[Raw]]) -> list[draw.Link]:
@@ -162,11 +177,13 @@ def links(everyone: Mapping[str, list[Raw]]) -> list[draw.Link]:
 
 
 def network(actors: Iterable[Any], everyone: Mapping[str, list[Raw]], map_words: draw.MapWords, words: Words,
-            url: Callable[[Any], str]) -> str:  # fmt: skip
+            url: Callable[[Any], str], drawn: Drawn = _make) -> str:  # fmt: skip
     """The network of the most connected actors."""
     nodes = [_node(actor, url(actor)) for actor in actors]
+    tied = links(everyone)
     caption = words.gettext("The most connected actors; the size of each says how many others it is tied to.")
-    return draw.network(nodes, links(everyone), map_words, caption=caption, uid="_net")
+    key = ("network", words.lang, tuple(nodes), tuple(tied), caption)
+    return drawn(key, lambda: draw.network(nodes, tied, map_words, caption=caption, uid="_net"))
 
 
 # -- keeping figures out of Markdown conversion ----------------------------------------------------------------------

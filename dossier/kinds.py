@@ -257,7 +257,7 @@ def _timeline(events: list[Any], site: Any) -> Mapping[str, Any]:
     actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
     tagged = {t.id: t for e in events for t in e.tags}
     tags = sorted(tagged.values(), key=lambda t: (t.label.casefold(), t.id))
-    drawing = drawings.timeline(events, site.words)
+    drawing = drawings.timeline(events, site.words, site.drawn)
     return {"calendar": calendar, "filter_actors": actors, "filter_tags": tags, "drawing": drawing}
 
 
@@ -281,7 +281,8 @@ def _actor(actor: Any, site: Any) -> Mapping[str, Any]:
     def url(other: Any) -> str:
         return str(site.url(site.uri_at("actor", other.id), page))
 
-    return {"drawing": drawings.neighbourhood(actor, _ties(site)[actor.id], _map_words(site), site.words, url)}
+    drawing = drawings.neighbourhood(actor, _ties(site)[actor.id], _map_words(site), site.words, url, site.drawn)
+    return {"drawing": drawing}
 
 
 def _actors_index(actors: list[Any], site: Any) -> Mapping[str, Any]:
@@ -291,7 +292,7 @@ def _actors_index(actors: list[Any], site: Any) -> Mapping[str, Any]:
     def url(other: Any) -> str:
         return str(site.url(site.uri_at("actor", other.id), page))
 
-    return {"drawing": drawings.network(actors, _ties(site), _map_words(site), site.words, url)}
+    return {"drawing": drawings.network(actors, _ties(site), _map_words(site), site.words, url, site.drawn)}
 
 
 def _quotes(quotes: list[Any], site: Any) -> Mapping[str, Any]:

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -136,7 +136,12 @@ class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
 
     def __init__(
-        self, dossier: model.Dossier, page_size: int, words: Words | None = None, directory_urls: bool = True
+        self,
+        dossier: model.Dossier,
+        page_size: int,
+        words: Words | None = None,
+        directory_urls: bool = True,
+        memo: Memo | None = None,
     ) -> None:
         self.dossier = dossier
         self.registry: Registry = dossier.registry
@@ -144,6 +149,7 @@ class Site:
         self.words = words or Words(dossier.lang)  # the interface language
         self.directory_urls = directory_urls  # MkDocs' use_directory_urls: 'actors/kim/' or 'actors/kim.html'
         self._derived: dict[str, Any] = {}
+        self._memo = memo
         self.sheets: dict[str, list[Sheet]] = {}
         self.sheet_of: dict[tuple[str, str], str] = {}  # (kind, id) -> page, for records shown on a list
         self._regions: dict[tuple[str, str], list[Region]] = {}
@@ -197,6 +203,20 @@ class Site:
             self._derived[name] = compute()
         value: _T = self._derived[name]
         return value
+
+    def drawn(self, key: Hashable, make: Callable[[], str]) -> str:
+        """A drawing: ``make()``, or under `mkdocs serve` the same drawing from the previous run when ``key`` (what
+        it is made from) is the same."""
+        memo = self._memo
+        if memo is None:
+            return make()
+        found = memo.drawings.get(key)
+        if found is None:
+            found = memo.previous_drawings.get(key)
+            if found is None:
+                found = make()
+            memo.drawings[key] = found
+        return found
 
     def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, tuple[int, int]], str]]:
         """Where every listed record is, and the anchor of every cited stretch: all that links depend on besides
@@ -325,6 +345,8 @@ class Memo:
     previous: dict[str, _Made] = field(default_factory=dict)
     bytecode: Bytecode = field(default_factory=Bytecode)
     memoizable: dict[str, bool] = field(default_factory=dict)  # by template: see Renderer._memoizable
+    drawings: dict[Any, str] = field(default_factory=dict)  # this run's drawings by what they are made from
+    previous_drawings: dict[Any, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -332,6 +354,7 @@ class Memo:
         if fingerprint != self.fingerprint:
             self.pages, self.memoizable = {}, {}
         self.previous = self.pages
+        self.previous_drawings, self.drawings = self.drawings, {}
         self.same_layout = bool(self.previous) and layout == self.layout
         self.pages, self.fingerprint, self.layout, self.rendered, self.reused = {}, fingerprint, layout, 0, 0
 
@@ -353,7 +376,7 @@ class Renderer:
         self.registry = dossier.registry
         self.lang = lang or dossier.lang
         self.words = Words(self.lang)
-        self.site = Site(dossier, page_size, self.words, use_directory_urls)
+        self.site = Site(dossier, page_size, self.words, use_directory_urls, memo)
         self.env = _environment(templates_dir, memo.bytecode if memo else None)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             self.words.gettext, self.words.ngettext, newstyle=True, pgettext=self.words.pgettext
