@@ -680,6 +680,7 @@ def _relative(path: str, start: str) -> str:
     return "/".join([".."] * (len(here) - common) + target[common:])
 
 
+@functools.lru_cache(maxsize=65536)
 def page_url(uri: str, directory_urls: bool) -> str:
     """The URL MkDocs gives the page ``uri`` (a site path), relative to the site's root: ``actors/kim.md`` is
     ``actors/kim/`` (``actors/kim.html`` without directory URLs), ``actors/index.md`` is ``actors/``, the home
@@ -695,6 +696,7 @@ def page_url(uri: str, directory_urls: bool) -> str:
     return dest
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_url(target: str, base: str) -> str:
     """The URL ``target`` as a link from the page at URL ``base`` (both relative to the site's root)."""
     folder = base if base.endswith("/") else posixpath.dirname(base) + "/"

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -76,8 +77,9 @@ def child(variant: str, project: Path) -> dict[str, Any]:
     for name in STEPS:
         setattr(drawings, name, timed(name, getattr(drawings, name)))
     os.chdir(project)
+    site = Path(tempfile.mkdtemp(prefix=f"site-{variant}-"))  # the project is left as it is
     started = time.perf_counter()
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / f"site-{variant}"))
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -85,11 +87,11 @@ def child(variant: str, project: Path) -> dict[str, Any]:
         config.plugins.on_shutdown()
     total = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    site = project / f"site-{variant}"
     figures = 0
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         figures += sum(len(f.encode("utf-8")) for f in drawings.FIGURE.findall(html))
+    shutil.rmtree(site)
     steps = {f"{name}_s": seconds for name, seconds in spent.items()}
     cpu = usage.ru_utime + usage.ru_stime  # the process's own CPU time: less sensitive than wall time to a busy machine
     return {"variant": variant, "build_s": total, "cpu_s": cpu, "figures_mb": figures / 1e6, **steps}

@@ -143,6 +143,19 @@ def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert all(figures[k] > 0 for k in ("check_s", "generation_s", "build_s", "baseline_s", "preview_s"))
 
 
+def test_bench_drawings_builds_each_variant_and_times_the_steps(tmp_path: Path, project: Path) -> None:
+    out = tmp_path / "drawings.json"
+    command = [sys.executable, str(SCRIPTS / "bench_drawings.py"), "--project", str(project), "--runs", "1"]
+    result = run([*command, "--variants", "drawings,none,content,inline", "--json", str(out)], ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| drawings |" in result.stdout and "| none |" in result.stdout
+    runs = {r["variant"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert set(runs) == {"drawings", "none", "content", "inline"}
+    assert runs["none"]["figures_mb"] == 0 < runs["drawings"]["figures_mb"] == runs["inline"]["figures_mb"]
+    assert runs["drawings"]["neighbourhood_s"] > 0 and runs["drawings"]["set_aside_s"] > 0
+    assert all(r["cpu_s"] > 0 and r["build_s"] > 0 for r in runs.values())
+
+
 def test_bench_passages_reports_each_passage() -> None:
     result = run([sys.executable, str(SCRIPTS / "bench_passages.py"), "--mb", "0.05", "--runs", "1"], ROOT)
     assert result.returncode == 0, result.stderr
