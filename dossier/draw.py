@@ -15,7 +15,7 @@ import calendar
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
@@ -517,10 +517,8 @@ class MapWords:
     kinds: Mapping[str, str]  # kind -> its name ("persona")
     declared: str  # what a solid line means
     inferred: str  # what a dashed line means
-    more_one: str  # "e un altro"
-    more_many: str  # "e altri {n}"
-    ties_one: str = ""  # network: "1 legame"
-    ties_many: str = ""  # network: "{n} legami"
+    more: Callable[[int], str]  # how many neighbours are left out: "e un altro", "e altri 7"
+    ties: Callable[[int], str] = str  # network: how many others an actor is tied to: "1 legame", "7 legami"
     list_title: str = ""  # the title of the text list, when it is folded (network)
 
 
@@ -635,10 +633,6 @@ def _kind_name(words: MapWords, kind: str) -> str:
     return words.kinds.get(kind, kind)
 
 
-def _more(words: MapWords, count: int) -> str:
-    return words.more_one if count == 1 else words.more_many.format(n=count)
-
-
 def _map_legend(words: MapWords, kinds: Iterable[str], lines: Iterable[bool]) -> str:
     items = []
     for kind in sorted(set(kinds), key=lambda k: (KINDS.index(k) if k in KINDS else len(KINDS), k)):
@@ -717,7 +711,7 @@ def neighbourhood(
     hidden = len(everyone) - len(shown)
     if hidden:
         target = more_href or f"#{uid}-list"
-        out.append(f'<p class="dossier-map-more"><a href="{_e(target)}">{_e(_more(words, hidden))}</a></p>')
+        out.append(f'<p class="dossier-map-more"><a href="{_e(target)}">{_e(words.more(hidden))}</a></p>')
     out.append(f'<ul class="dossier-map-list" id="{_e(uid)}-list">')
     for tie in everyone:
         out.append(
@@ -802,7 +796,7 @@ def network(
     for degree in chosen:
         spot = spots[degree.node.id]
         count = len(degree.neighbours)
-        ties = words.ties_one if count == 1 else words.ties_many.format(n=count)
+        ties = words.ties(count)
         title = f"{degree.node.name} ({_kind_name(words, degree.node.kind)}): {ties}"
         lines = [(line, "dossier-map-name") for line in _wrap(degree.node.name, NAME_CHARS, 2)]
         text = _label(spot, lines, (cx, cy), box)
@@ -821,7 +815,7 @@ def network(
     out.append(_map_legend(words, (d.node.kind for d in chosen), (link.declared for link in shown_pairs)))
     hidden = len(ranked) - len(chosen)
     if hidden:
-        more = _e(_more(words, hidden))
+        more = _e(words.more(hidden))
         out.append(
             f'<p class="dossier-map-more"><a href="{_e(more_href)}">{more}</a></p>'
             if more_href
@@ -831,7 +825,7 @@ def network(
     out.append(f'<details class="dossier-map-text"><summary>{_e(words.list_title)}</summary><ul>')
     for degree in chosen:
         count = len(degree.neighbours)
-        ties = words.ties_one if count == 1 else words.ties_many.format(n=count)
+        ties = words.ties(count)
         others = sorted((names[i] for i in degree.neighbours & ids), key=_kind_key)
         out.append(
             f'<li><a href="{_e(degree.node.href)}">{_e(degree.node.name)}</a> '
@@ -854,60 +848,3 @@ def _chord(a: _Spot, b: _Spot, link: Link, cx: float, cy: float) -> str:
         f'<path d="M{_n(a.x)} {_n(a.y)}Q{_n(qx)} {_n(qy)} {_n(b.x)} {_n(b.y)}" fill="none" stroke="currentColor" '
         f'stroke-opacity="0.7" stroke-width="{_n(width)}"{dash}/>'
     )
-
-
-# Interface words, until they join the message catalogues ------------------------------------------------------------
-
-TIMELINE_WORDS = {
-    "it": TimelineWords(
-        label="Cronologia disegnata.",
-        scale_note="L'asse non è in scala: i mesi con eventi hanno più spazio.",
-        gap_note="Gli anni senza eventi sono omessi (//).",
-        months=("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"),
-        day="un giorno",
-        span="un mese o un anno (data nota solo fin lì)",
-        interval="un periodo, dall'inizio alla fine",
-        approximate="tratteggio o estremità sfumate: data approssimata",
-        uncertain="data incerta",
-        open="sfuma fino al bordo: inizio o fine aperti",
-        text_summary="La cronologia disegnata, in parole",
-    ),
-    "en": TimelineWords(
-        label="Drawn timeline.",
-        scale_note="The axis is not to scale: months with events get more room.",
-        gap_note="Years without events are left out (//).",
-        months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-        day="a day",
-        span="a month or a year (the date is known only that far)",
-        interval="a period, from start to end",
-        approximate="dashed or soft ends: approximate date",
-        uncertain="uncertain date",
-        open="fades out to the edge: open start or end",
-        text_summary="The drawn timeline, in words",
-    ),
-}
-
-MAP_WORDS = {
-    "it": MapWords(
-        label="Mappa delle relazioni.",
-        kinds={"person": "persona", "organization": "organizzazione", "country": "paese", "group": "gruppo"},
-        declared="linea continua: relazione dichiarata",
-        inferred="linea tratteggiata: legame dai fatti (eventi, citazioni, affermazioni)",
-        more_one="e un altro",
-        more_many="e altri {n}",
-        ties_one="1 legame",
-        ties_many="{n} legami",
-        list_title="La mappa, in parole",
-    ),
-    "en": MapWords(
-        label="Relationship map.",
-        kinds={"person": "person", "organization": "organisation", "country": "country", "group": "group"},
-        declared="solid line: declared relation",
-        inferred="dashed line: tie read from the facts (events, quotes, claims)",
-        more_one="and one more",
-        more_many="and {n} more",
-        ties_one="1 tie",
-        ties_many="{n} ties",
-        list_title="The map, in words",
-    ),
-}

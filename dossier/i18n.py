@@ -21,7 +21,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as cldr_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_month_names
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -169,6 +169,11 @@ class Words:
         if date.uncertain:
             found.append(self.gettext("uncertain"))
         return f"{text} ({', '.join(found)})" if found else text
+
+    def month_abbreviations(self) -> tuple[str, ...]:
+        """The twelve short month names, as an axis shows them: 'gen' ... 'dic', 'Jan' ... 'Dec'."""
+        names = get_month_names("abbreviated", "stand-alone", locale=self.locale)
+        return tuple(names[month] for month in range(1, 13))
 
     def month(self, year: int, month: int) -> str:
         """'Settembre 2025': a month as a heading."""

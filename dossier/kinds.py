@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dossier import drawings
 from dossier.registry import Kind, Listing, Pages, Registry
 from dossier.schema import (
     CITES,
@@ -68,6 +69,12 @@ ANSWERS = link("question", reverse="answers", label=N_("Answers"))
 QUESTION_ABOUT = link("actor", "event", reverse="questions", label=N_("Questions"))
 CLAIMED_AT = link("event", reverse="claims", label=N_("Claims"))
 ASSERTED_BY = link("actor", reverse="claims_by", label=N_("Claims made by this actor"))
+# `tags:` name topics (records of the tag kind); a topic's page lists what is tagged with it, kind by kind.
+TAGGED_ACTOR = link("tag", reverse="actors", label=N_("Actors"))
+TAGGED_EVENT = link("tag", reverse="events", label=N_("Events"))
+TAGGED_QUOTE = link("tag", reverse="quotes", label=N_("Quotes"))
+TAGGED_CLAIM = link("tag", reverse="claims", label=N_("Claims"))
+TAGGED_SOURCE = link("tag", reverse="sources", label=N_("Sources"))
 
 
 class Citation(Strict):
@@ -83,7 +90,6 @@ class Citation(Strict):
 
 Citations = Annotated[tuple[Citation, ...], CITES]
 Cited = Annotated[tuple[Citation, ...], CITES, Field(min_length=1, description="Every fact cites at least one source")]
-Tags = tuple[Id, ...]
 
 
 class Role(Strict):
@@ -119,7 +125,7 @@ class Actor(Strict):
     aliases: tuple[Line, ...] = ()
     roles: tuple[Role, ...] = ()
     relations: tuple[Relation, ...] = ()
-    tags: Tags = ()
+    tags: tuple[Annotated[Id, TAGGED_ACTOR], ...] = ()
     sources: Citations = ()
     notes: Notes = ()
 
@@ -133,7 +139,7 @@ class Event(Strict):
     place: Line | None = None
     participants: tuple[Annotated[Id, PARTICIPANT], ...] = ()
     summary: Markdown | None = None
-    tags: Tags = ()
+    tags: tuple[Annotated[Id, TAGGED_EVENT], ...] = ()
     sources: Cited
     notes: Notes = ()
 
@@ -158,7 +164,7 @@ class Quote(Strict):
     date: EdtfText | None = Field(None, description="When it was said, if not at its event")
     date_text: Line | None = None
     original: Original | None = None
-    tags: Tags = ()
+    tags: tuple[Annotated[Id, TAGGED_QUOTE], ...] = ()
     sources: Cited
     notes: Notes = ()
 
@@ -215,7 +221,7 @@ class Claim(Strict):
     confidence: choice(CONFIDENCES)  # type: ignore[valid-type]
     date: EdtfText | None = None
     date_text: Line | None = None
-    tags: Tags = ()
+    tags: tuple[Annotated[Id, TAGGED_CLAIM], ...] = ()
     sources: Cited
     notes: Notes = ()
 
@@ -253,7 +259,7 @@ class Source(Strict):
         (), description="Where the full text cannot be stored: the stretches read, each with its locator"
     )
     summary: Markdown | None = None
-    tags: Tags = ()
+    tags: tuple[Annotated[Id, TAGGED_SOURCE], ...] = ()
     notes: Notes = ()
 
     @field_validator("excerpts")
@@ -270,6 +276,13 @@ TOPIC_RETIRED = (
     "'topic' is replaced by 'question': declare the question once in data/questions/ and name it in each claim "
     "that answers it ('question: <id>'); `dossier migrate` does it for every claim"
 )
+
+
+class Tag(Strict):
+    """A topic records are tagged with, declared once with the words readers see (never its id)."""
+
+    label: Line = Field(description="The topic as readers read it, in the dossier's language: 'Parata di Pechino'")
+    description: Markdown | None = Field(None, description="What the topic covers, for its page")
 
 
 # -- orders and groups --------------------------------------------------------------------------------------------
@@ -310,8 +323,44 @@ def _timeline(events: list[Any], site: Any) -> Mapping[str, Any]:
     calendar = [(year, sorted(months.items())) for year, months in sorted(years.items())]
     on_page = {a.id: a for e in events for a in e.participants}
     actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
-    tags = sorted({tag for e in events for tag in e.tags})
-    return {"calendar": calendar, "filter_actors": actors, "filter_tags": tags}
+    tagged = {t.id: t for e in events for t in e.tags}
+    tags = sorted(tagged.values(), key=lambda t: (t.label.casefold(), t.id))
+    drawing = drawings.timeline(events, site.words, site.drawn)
+    return {"calendar": calendar, "filter_actors": actors, "filter_tags": tags, "drawing": drawing}
+
+
+def _ties(site: Any) -> Mapping[str, list[Any]]:
+    """What ties each actor to the others (see :func:`dossier.drawings.ties`), once per run."""
+    actors = site.dossier.records["actor"]
+    found: Mapping[str, list[Any]] = site.derived(
+        "ties", lambda: {a.id: drawings.ties(site.dossier, a, site.words) for a in actors}
+    )
+    return found
+
+
+def _map_words(site: Any) -> Any:
+    return site.derived("map-words", lambda: drawings.map_words(site.words, ACTOR_KINDS.labels))
+
+
+def _actor(actor: Any, site: Any) -> Mapping[str, Any]:
+    """The actor's relationship map."""
+    page = site.uri_at("actor", actor.id)
+
+    def url(other: Any) -> str:
+        return str(site.url(site.uri_at("actor", other.id), page))
+
+    drawing = drawings.neighbourhood(actor, _ties(site)[actor.id], _map_words(site), site.words, url, site.drawn)
+    return {"drawing": drawing}
+
+
+def _actors_index(actors: list[Any], site: Any) -> Mapping[str, Any]:
+    """The network of the most connected actors, on the actors' index page."""
+    page = f"{ACTOR.uri_folder}/index.md"
+
+    def url(other: Any) -> str:
+        return str(site.url(site.uri_at("actor", other.id), page))
+
+    return {"drawing": drawings.network(actors, _ties(site), _map_words(site), site.words, url, site.drawn)}
 
 
 def _quotes(quotes: list[Any], site: Any) -> Mapping[str, Any]:
@@ -376,6 +425,19 @@ def _source(source: Any, site: Any) -> Mapping[str, Any]:
     }  # fmt: skip
 
 
+def _tags(tags: list[Any], site: Any) -> Mapping[str, Any]:
+    """How many records of each kind are on each topic, in words: '3 eventi, 2 citazioni'."""
+    tagged = {}
+    for tag in tags:
+        counts = []
+        for records in site.dossier.links(tag).values():
+            if records:
+                singular, plural = site.registry[records[0].record_kind].plural
+                counts.append(site.words.ngettext(singular, plural, len(records)))
+        tagged[tag.id] = ", ".join(counts)
+    return {"tagged": tagged}
+
+
 def _shorten(text: str, size: int) -> str:
     return text[:size] + ("…" if len(text) > size else "")
 
@@ -389,9 +451,9 @@ ACTOR = Kind(
     listing=Listing(
         folder="actors", template="actors_index.md.j2", title=N_("Actors"), group=lambda a: a.kind,
         order=_actor_order, sheet="_{n}", name=lambda a: a.name, searchable=False,
-        context=lambda actors, site: {"group_titles": ACTOR_GROUPS},
+        context=lambda actors, site: {"group_titles": ACTOR_GROUPS}, index=_actors_index,
     ),
-    pages=Pages(template="actor.md.j2"),
+    pages=Pages(template="actor.md.j2", context=_actor),
 )  # fmt: skip
 EVENT = Kind(
     name="event", folder="events", model=Event, label="title", plural=NN_("%(num)s event", "%(num)s events"),
@@ -435,5 +497,15 @@ SOURCE = Kind(
     pages=Pages(template="source.md.j2", context=_source),
 )  # fmt: skip
 
-DEFAULT = Registry((ACTOR, EVENT, QUOTE, CLAIM, QUESTION, SOURCE))
+TAG = Kind(
+    name="tag", folder="tags", model=Tag, label="label", plural=NN_("%(num)s topic", "%(num)s topics"),
+    order=lambda t: (t.label.casefold(), t.id),
+    listing=Listing(
+        folder="tags", template="tags_index.md.j2", title=N_("Topics"), sheet="_{n}", name=lambda t: t.label,
+        searchable=False, context=_tags,
+    ),
+    pages=Pages(template="tag.md.j2"),
+)  # fmt: skip
+
+DEFAULT = Registry((ACTOR, EVENT, QUOTE, CLAIM, QUESTION, SOURCE, TAG))
 """The kinds every dossier has, in the order readers meet them."""

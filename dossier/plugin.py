@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, markup, report, search
+from dossier import drawings, livereload, markup, report, search
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
@@ -50,6 +50,7 @@ class Build:
 
     renderer: Renderer | None = None
     pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by src_uri
+    drawings: dict[str, dict[str, str]] = field(default_factory=dict)  # by src_uri: drawings set aside (see below)
     broken: str | None = None  # under serve: the problems (HTML) every page shows instead of the site
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
@@ -182,7 +183,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.build.broken is not None:
             return self.build.error_page.split("---\n", 2)[2]
         if OVERVIEW_MARKER in markdown and self.build.renderer is not None:
-            return markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
+            markdown = markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
+        # Drawings are large raw HTML that Python-Markdown leaves as it is, but is slow to read. Each is set aside for
+        # a comment naming it by its hash (so the page's Markdown, and what the preview keeps of it, change when a
+        # drawing does), and put back into the page the theme made (on_post_page), after the search took the page
+        # (it indexes no drawing).
+        markdown, kept = drawings.set_aside(markdown)
+        if kept:
+            self.build.drawings[page.file.src_uri] = kept
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -220,7 +228,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         search.add_page(page.url, output)  # indexed while the next pages are built
         if self.preview is not None:
             self.preview.themed(page, output)
-        return output
+        kept = self.build.drawings.pop(page.file.src_uri, None)
+        return drawings.put_back(output, kept) if kept else output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         folders = [Path(self.config.data_dir)]

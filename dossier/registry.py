@@ -43,6 +43,9 @@ class Listing:
     # names (None: by its first and last groups' keys)
     searchable: bool = True  # False: the list only links to what other pages show (kept out of search)
     context: Callable[[list[Any], Any], Mapping[str, Any]] | None = None  # (records, site) -> more template values
+    # (every record of the kind, site) -> more template values for the list's index page: the listing's template
+    # gets them when the list fits on one page, `sheet_index.md.j2` when the index lists the pages of a split list
+    index: Callable[[list[Any], Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -138,10 +138,21 @@ def _paged(sheets: list[Sheet]) -> bool:
 class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
 
-    def __init__(self, dossier: model.Dossier, page_size: int) -> None:
+    def __init__(
+        self,
+        dossier: model.Dossier,
+        page_size: int,
+        words: Words | None = None,
+        directory_urls: bool = True,
+        memo: Memo | None = None,
+    ) -> None:
         self.dossier = dossier
         self.registry: Registry = dossier.registry
         self.page_size = page_size
+        self.words = words or Words(dossier.lang)  # the interface language
+        self.directory_urls = directory_urls  # MkDocs' use_directory_urls: 'actors/kim/' or 'actors/kim.html'
+        self._derived: dict[str, Any] = {}
+        self._memo = memo
         self.sheets: dict[str, list[Sheet]] = {}
         self.sheet_of: dict[tuple[str, str], str] = {}  # (kind, id) -> page, for records shown on a list
         self._regions: dict[tuple[str, str], list[Region]] = {}
@@ -179,6 +190,36 @@ class Site:
 
     def uri_of(self, record: model.Record | model.Handle) -> str:
         return self.uri_at(record.record_kind, record.id)
+
+    def url(self, target: str, page: str) -> str:
+        """The link from the page ``page`` to ``target`` (site paths of pages, ``target`` maybe with an anchor) as
+        the browser follows it: relative to the page's final URL, as MkDocs places pages. Markdown links are
+        rewritten by MkDocs; links in raw HTML (the drawings) must be written final."""
+        path, _, fragment = target.partition("#")
+        here = page_url(page, self.directory_urls)
+        there = page_url(path, self.directory_urls) if path else here
+        return relative_url(there, here) + (f"#{fragment}" if fragment else "")
+
+    def derived(self, name: str, compute: Callable[[], _T]) -> _T:
+        """A value derived from the whole dossier, computed once per run and shared by the pages that need it."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        value: _T = self._derived[name]
+        return value
+
+    def drawn(self, key: Hashable, make: Callable[[], str]) -> str:
+        """A drawing: ``make()``, or under `mkdocs serve` the same drawing from the previous run when ``key`` (what
+        it is made from) is the same."""
+        memo = self._memo
+        if memo is None:
+            return make()
+        found = memo.drawings.get(key)
+        if found is None:
+            found = memo.previous_drawings.get(key)
+            if found is None:
+                found = make()
+            memo.drawings[key] = found
+        return found
 
     def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, tuple[int, int]], str]]:
         """Where every listed record is, and the anchor of every cited stretch: all that links depend on besides
@@ -327,6 +368,8 @@ class Memo:
     previous: dict[str, _Made] = field(default_factory=dict)
     bytecode: Bytecode = field(default_factory=Bytecode)
     memoizable: dict[str, bool] = field(default_factory=dict)  # by template: see Renderer._memoizable
+    drawings: dict[Any, str] = field(default_factory=dict)  # this run's drawings by what they are made from
+    previous_drawings: dict[Any, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -334,6 +377,7 @@ class Memo:
         if fingerprint != self.fingerprint:
             self.pages, self.memoizable = {}, {}
         self.previous = self.pages
+        self.previous_drawings, self.drawings = self.drawings, {}
         self.same_layout = bool(self.previous) and layout == self.layout
         self.pages, self.fingerprint, self.layout, self.rendered, self.reused = {}, fingerprint, layout, 0, 0
 
@@ -356,7 +400,7 @@ class Renderer:
         self.registry = dossier.registry
         self.lang = lang or dossier.lang
         self.words = Words(self.lang)
-        self.site = Site(dossier, page_size)
+        self.site = Site(dossier, page_size, self.words, directory_urls, memo)
         self.env = _environment(templates_dir, memo.bytecode if memo else None)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             self.words.gettext, self.words.ngettext, newstyle=True, pgettext=self.words.pgettext
@@ -377,6 +421,8 @@ class Renderer:
             count=self.count,
             counts=self.counts,
             most_linked=self.most_linked,
+            most_cited=self.most_cited,
+            period=self.period,
             back_label=self.back_label,
             foreign=self.foreign,
             language=words.language,
@@ -391,7 +437,8 @@ class Renderer:
         loader = self.env.loader
         assert loader is not None
         sources = [(name, loader.get_source(self.env, name)[0]) for name in sorted(loader.list_templates())]
-        return hashlib.sha256(repr((self.lang, page_size, sources)).encode()).hexdigest()
+        urls = self.site.directory_urls
+        return hashlib.sha256(repr((self.lang, page_size, urls, sources)).encode()).hexdigest()
 
     # -- helpers the templates call ----------------------------------------------------------------------------------
     def label(self, record: model.Record | model.Handle) -> str:
@@ -477,6 +524,29 @@ class Renderer:
 
         return sorted(self.dossier.records[kind], key=weight)[:size]
 
+    def most_cited(self, kind: str, size: int) -> list[model.Record]:
+        """The records of ``kind`` whose stored texts the facts cite most (the main sources), at most ``size``."""
+        cited = self.dossier.citations_of
+
+        def weight(record: model.Record) -> tuple[int, str, str]:
+            return (-len(cited.get((record.record_kind, record.id), ())), self.label(record).casefold(), record.id)
+
+        return sorted(self.dossier.records[kind], key=weight)[:size]
+
+    def period(self, kind: str) -> tuple[int, int] | None:
+        """The first and last years the records of ``kind`` are placed at in time (its ``when``), if any."""
+        when = self.registry[kind].when
+        if when is None:
+            return None
+        years = [
+            date.year
+            for record in self.dossier.records[kind]
+            if (value := when(record)) is not None
+            for date in (value.start, value.end)
+            if date is not None
+        ]
+        return (min(years), max(years)) if years else None
+
     # -- pages -------------------------------------------------------------------------------------------------------
     def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
         memo = self.memo
@@ -542,9 +612,8 @@ class Renderer:
 
     def _url(self, uri: str, target: tuple[str, str]) -> str:
         path, _, fragment = self.site.uri_at(*target).partition("#")
-        here, there = _page_url(uri, self.directory_urls), _page_url(path, self.directory_urls)
-        folder = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
-        relative = "" if there == here else _relative(there, folder) or "./"
+        here, there = page_url(uri, self.directory_urls), page_url(path, self.directory_urls)
+        relative = "" if there == here else relative_url(there, here)
         return relative + (f"#{fragment}" if fragment else "")
 
     def _cite_href(self, uri: str, kind: str, record_id: str, span: tuple[int, int] | None) -> str:
@@ -603,7 +672,7 @@ class Renderer:
             if None in referenced:  # a template chosen at run time: what it sees is unknown
                 return False
             todo.extend(n for n in referenced if n)
-        return not names & {"dossier", "site", "count", "counts", "most_linked"}
+        return not names & {"dossier", "site", "count", "counts", "most_linked", "most_cited", "period"}
 
     def _titled(self, kind: Kind, pages: list[tuple[str, str]]) -> Iterator[tuple[Sheet, str]]:
         """Each page of a kind's list with its title; a split list also gets its index page, listing the pages."""
@@ -625,24 +694,33 @@ class Renderer:
 
         entries = [(sheet.uri, name(sheet), len(sheet.records)) for sheet in sheets]
         meta = {"title": title, **NOT_SEARCHED}
-        pages.append(self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries))
+        values = self._index_values(kind)
+        pages.append(
+            self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries, **values)
+        )
         for sheet in sheets:
             yield sheet, f"{title}: {name(sheet)}"
+
+    def _index_values(self, kind: Kind) -> Mapping[str, Any]:
+        """What the listing adds to its index page, from every record of the kind."""
+        listing = kind.listing
+        if listing is None or listing.index is None:
+            return {}
+        return listing.index(list(self.dossier.records[kind.name]), self.site)
 
     def pages(self) -> Pages:
         """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
         pages: list[tuple[str, str]] = []
         for kind in self.registry:
-            tagged = any(p.name == "tags" for p in plan(kind.model))
             listing = kind.listing
             if listing is not None:
                 for sheet, title in self._titled(kind, pages):
                     meta: dict[str, Any] = {"title": title, "search": {"kind": kind.name}}  # the search's filter
                     if not listing.searchable:
                         meta.update(NOT_SEARCHED)
-                    elif tagged and (tags := sorted({tag for record in sheet.records for tag in record.tags})):
-                        meta["tags"] = tags
-                    values = listing.context(sheet.records, self.site) if listing.context else {}
+                    values = dict(listing.context(sheet.records, self.site)) if listing.context else {}
+                    if sheet.uri == f"{listing.folder}/index.md":
+                        values.update(self._index_values(kind))
                     pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
             if kind.pages is not None:
                 titled_in = next((p.name for p in plan(kind.model) if p.format == "lang" and not p.many), None)
@@ -651,13 +729,11 @@ class Renderer:
                     title_lang = getattr(record, titled_in) if titled_in else None
                     if self.foreign(title_lang):  # the theme's header shows the title: it carries its language
                         meta[TITLE_LANG] = title_lang
-                    if tagged and record.tags:
-                        meta["tags"] = list(record.tags)
-                    values = kind.pages.context(record, self.site) if kind.pages.context else {}
+                    page_values = kind.pages.context(record, self.site) if kind.pages.context else {}
                     pages.append(
                         self._page(
                             kind.page_uri(record.id), kind.pages.template, meta,
-                            record=record, **{kind.name: record}, **values,
+                            record=record, **{kind.name: record}, **page_values,
                         )
                     )  # fmt: skip
         title = self.words.gettext("Overview")
@@ -699,15 +775,35 @@ def _relative(path: str, start: str) -> str:
     return "/".join([".."] * (len(here) - common) + target[common:])
 
 
-def _page_url(src_uri: str, directory_urls: bool) -> str:
-    """The URL path a page gets, as MkDocs gives it: ``actors/x.md`` is ``actors/x/`` (or ``actors/x.html``),
-    ``claims/index.md`` is ``claims/``."""
-    stem = src_uri.removesuffix(".md")
-    if not directory_urls:
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
+@functools.lru_cache(maxsize=65536)
+def page_url(uri: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives the page ``uri`` (a site path), relative to the site's root: ``actors/kim.md`` is
+    ``actors/kim/`` (``actors/kim.html`` without directory URLs), ``actors/index.md`` is ``actors/``, the home
+    page ``./``."""
+    stem = posixpath.splitext(uri)[0]
+    head, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        dest = posixpath.join(head, "index.html")
+    else:
+        dest = f"{stem}/index.html" if directory_urls else f"{stem}.html"
+    if directory_urls and dest.endswith("index.html"):
+        return (posixpath.dirname(dest) or ".") + "/"
+    return dest
+
+
+@functools.lru_cache(maxsize=65536)
+def relative_url(target: str, base: str) -> str:
+    """The URL ``target`` as a link from the page at URL ``base`` (both relative to the site's root)."""
+    folder = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    here = [part for part in folder.split("/") if part and part != "."]
+    there = target.split("/")
+    if there[0] == ".":
+        there = there[1:]
+    common = 0
+    while common < min(len(there) - 1, len(here)) and there[common] == here[common]:
+        common += 1
+    relative = "../" * (len(here) - common) + "/".join(there[common:])
+    return relative or "./"
 
 
 def _check_uri(uri: str) -> None:
@@ -718,10 +814,18 @@ def _check_uri(uri: str) -> None:
 
 
 def render(
-    dossier: model.Dossier, *, lang: str | None = None, templates_dir: Path | None = None, page_size: int = PAGE_SIZE
+    dossier: model.Dossier,
+    *,
+    lang: str | None = None,
+    templates_dir: Path | None = None,
+    page_size: int = PAGE_SIZE,
+    directory_urls: bool = True,
 ) -> Pages:
     """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
-    return Renderer(dossier, lang=lang, templates_dir=templates_dir, page_size=page_size).pages()
+    renderer = Renderer(
+        dossier, lang=lang, templates_dir=templates_dir, page_size=page_size, directory_urls=directory_urls
+    )
+    return renderer.pages()
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 
     python scripts/synth.py --size M --seed 1 --out /tmp/dossier-m
 
-The folder gets a ``mkdocs.yml`` using the ``dossier`` plugin, ``docs/`` (home and tags pages) and ``data/``:
+The folder gets a ``mkdocs.yml`` using the ``dossier`` plugin, ``docs/`` (the home page) and ``data/``:
 actors of every kind with roles and relations, events spread over decades with every date precision and
 qualifier (and intervals), quotes, claims (many answering a shared question, so they are compared; their figures in
 every form: amounts, ranges, open bounds, vague words), questions, and sources (a few keeping only excerpts) whose
@@ -31,10 +31,18 @@ from dossier.kinds import DEFAULT
 
 # Records of each kind (by the kind's name in the registry) for each size.
 SIZES: dict[str, dict[str, int]] = {
-    "S": {"actor": 50, "event": 200, "quote": 300, "claim": 60, "question": 12, "source": 20},
-    "10K": {"actor": 550, "event": 2_700, "quote": 5_400, "claim": 1_080, "question": 216, "source": 270},
-    "M": {"actor": 1_000, "event": 5_000, "quote": 10_000, "claim": 2_000, "question": 400, "source": 500},
-    "L": {"actor": 2_000, "event": 10_000, "quote": 20_000, "claim": 4_000, "question": 800, "source": 1_000},
+    "S": {"actor": 50, "event": 200, "quote": 300, "claim": 60, "question": 12, "source": 20, "tag": 30},
+    "10K": {"actor": 550, "event": 2_700, "quote": 5_400, "claim": 1_080, "question": 216, "source": 270, "tag": 30},
+    "M": {"actor": 1_000, "event": 5_000, "quote": 10_000, "claim": 2_000, "question": 400, "source": 500, "tag": 30},
+    "L": {
+        "actor": 2_000,
+        "event": 10_000,
+        "quote": 20_000,
+        "claim": 4_000,
+        "question": 800,
+        "source": 1_000,
+        "tag": 30,
+    },
 }
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
@@ -99,12 +107,38 @@ TOPICS = (
     "Esportazioni di petrolio", "Profughi accolti", "Debito pubblico", "Affluenza al voto",
 )  # fmt: skip
 UNITS = ("soldati", "milioni di euro", "persone", "barili al giorno", "per cento", "tonnellate")
-TAGS = (
-    "economia", "difesa", "diplomazia", "energia", "elezioni", "diritti-umani", "commercio", "sanzioni",
-    "migrazioni", "clima", "giustizia", "sanita", "trasporti", "agricoltura", "tecnologia", "cultura", "sport",
-    "istruzione", "lavoro", "sicurezza", "religione", "media", "finanza", "ambiente", "infrastrutture",
-    "corruzione", "proteste", "confini", "armamenti", "cooperazione",
-)  # fmt: skip
+TAGS = {
+    "economia": "Economia",
+    "difesa": "Difesa",
+    "diplomazia": "Diplomazia",
+    "energia": "Energia",
+    "elezioni": "Elezioni",
+    "diritti-umani": "Diritti umani",
+    "commercio": "Commercio",
+    "sanzioni": "Sanzioni",
+    "migrazioni": "Migrazioni",
+    "clima": "Clima",
+    "giustizia": "Giustizia",
+    "sanita": "Sanità",
+    "trasporti": "Trasporti",
+    "agricoltura": "Agricoltura",
+    "tecnologia": "Tecnologia",
+    "cultura": "Cultura",
+    "sport": "Sport",
+    "istruzione": "Istruzione",
+    "lavoro": "Lavoro",
+    "sicurezza": "Sicurezza",
+    "religione": "Religione",
+    "media": "Media",
+    "finanza": "Finanza",
+    "ambiente": "Ambiente",
+    "infrastrutture": "Infrastrutture",
+    "corruzione": "Corruzione",
+    "proteste": "Proteste",
+    "confini": "Confini",
+    "armamenti": "Armamenti",
+    "cooperazione": "Cooperazione internazionale",
+}  # fmt: skip  (id: the label readers see)
 PUBLISHERS = (
     "Corriere di Valmora", "La Gazzetta del Porto", "Radio Borgo Nuovo", "Agenzia Stampa Continentale",
     "Il Quotidiano Sereno", "Televisione Nazionale", "Osservatorio Castel Verde", "Rivista di Politica Estera",
@@ -285,6 +319,7 @@ class Synth:
         self.texts: dict[str, Text] = {}
         self.excerpted: set[str] = set()  # sources keeping excerpts, not a full text
         self.files: dict[str, str] = {}
+        self.tag_ids = sorted(TAGS)[: self.counts["tag"]]
 
     # -- small generators ----------------------------------------------------------------------------------------
     def place(self) -> str:
@@ -380,7 +415,7 @@ class Synth:
         r = self.rng
         if r.random() >= chance:
             return []
-        return sorted(r.sample(TAGS, r.randint(1, most)))
+        return sorted(r.sample(self.tag_ids, r.randint(1, most)))
 
     def cite(self, sentence: str | None = None) -> dict[str, Any]:
         """A citation of a passage that occurs in the source: a new sentence added to it, or words already there."""
@@ -697,6 +732,11 @@ class Synth:
         self.make_events()
         self.make_quotes()
         self.make_claims()
+        for tag_id in self.tag_ids:
+            tag = {"label": TAGS[tag_id]}
+            if self.rng.random() < 0.5:
+                tag["description"] = f"Fatti che riguardano *{TAGS[tag_id].lower()}* e {il(self.rng.choice(NOUNS))}."
+            self.put("tag", tag_id, to_yaml(tag))
         for actor in self.actors:
             self.put("actor", actor["id"], to_yaml(actor["record"]))
         for source in self.sources:
@@ -716,7 +756,6 @@ class Synth:
         )
         self.files["mkdocs.yml"] = MKDOCS_YML.format(size=self.size, counts=self.counts, nav=nav)
         self.files["docs/index.md"] = INDEX_MD.format(size=self.size)
-        self.files["docs/tags.md"] = TAGS_MD
         return dict(sorted(self.files.items()))
 
 
@@ -738,7 +777,6 @@ theme:
     - toc.follow
 
 plugins:
-  - tags
   - dossier:
       data_dir: data
 
@@ -761,8 +799,7 @@ validation:
 
 nav:
   - Home: index.md
-{nav}  - Temi: tags.md
-"""
+{nav}"""
 
 INDEX_MD = """\
 # Dossier sintetico {size}
@@ -777,19 +814,7 @@ eventi, citazioni, affermazioni e fonti.
 - La [cronologia](timeline/index.md) mette in fila gli eventi.
 - Le schede degli [attori](actors/index.md) raccolgono ruoli e relazioni.
 - Le [citazioni](quotes/index.md), le [affermazioni](claims/index.md) e le [fonti](sources/index.md).
-"""
-
-TAGS_MD = """\
----
-search:
-  exclude: true
----
-
-# Temi
-
-Le pagine del dossier raggruppate per tema.
-
-<!-- material/tags -->
+- I [temi](tags/index.md) raccolgono i fatti per argomento.
 """
 
 

@@ -167,6 +167,7 @@ MINIMAL: dict[str, str] = {
         '      come avvenuti "mercoledì" l\'incontro e la parata del 3 settembre 2025.\n'
     ),
     f"sources/{SOURCE}.txt": ARTICLE,
+    "tags/alleanza-russia-corea-del-nord.yml": "label: Alleanza tra Russia e Corea del Nord\n",
 }
 
 

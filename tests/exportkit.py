@@ -39,6 +39,7 @@ TINY: dict[str, str] = {
         "sources:\n  - source: fonte\n    passage: Mario disse a Luisa\n"
     ),
     "actors/luisa.yml": "name: Luisa Bianchi\nkind: person\n",
+    "tags/saluti.yml": "label: Saluti\ndescription: Chi saluta chi.\n",
     "actors/borgo.yml": "name: Borgo\nkind: organization\n",
     "events/saluto.yml": (
         "title: Il saluto\ndate: 2024-06~\ndate_text: nel giugno del 2024, forse\nplace: Piazza\n"

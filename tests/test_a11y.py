@@ -1,8 +1,8 @@
 """Accessibility and layout of the built sites in Chromium: axe-core finds nothing on any page, no page overflows.
 
 axe-core (shipped inside ``axe-playwright-python``: no network) runs with its default rules, WCAG 2.1 A and AA and
-best practices, on every page of the bundled site (1280 and 390 px wide) and of a synthetic S site, the drawings
-of ``dossier.draw`` pasted in (see ``drawkit.inject``). Pages are checked a few at a time, each in its own tab.
+best practices, on every page of the bundled site (1280 and 390 px wide) and of a synthetic S site, drawings
+included. Pages are checked a few at a time, each in its own tab.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browserkit import CHROMIUM_ARGS, serve_folder, unavailable
-from drawkit import inject
 from sitekit import ROOT, copy_project, run
-
-import dossier
 
 TABS = 3
 WIDTHS = (1280, 390)
@@ -34,9 +31,7 @@ MATERIAL_SEARCH = (
 def _build(root: Path) -> Path:
     result = run(["mkdocs", "build", "--strict"], root)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    site = root / "site"
-    inject(site, dossier.load(root / "data"))
-    return site
+    return root / "site"
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +154,7 @@ async def _overflow(page: Any) -> tuple[int, int]:
 def test_no_page_overflows_horizontally(bundled_site: Path, chromium_path: str, width: int) -> None:
     found = asyncio.run(_visit(bundled_site, width, chromium_path, _overflow))
     kinds = {url.split("/")[0] for url in found}
-    assert {"", "timeline", "actors", "quotes", "claims", "sources"} <= kinds
+    assert {"", "timeline", "actors", "quotes", "claims", "sources", "tags"} <= kinds
     wide = {url: sizes for url, sizes in found.items() if sizes[0] > sizes[1]}
     assert not wide, f"pages wider than the window ({width} px): {wide}"
 
@@ -173,3 +168,59 @@ def test_an_unnamed_dialog_of_our_own_is_not_waived(tmp_path: Path, chromium_pat
     )
     found = asyncio.run(_visit(tmp_path, 1280, chromium_path, _axe))
     assert [p.split(" ")[0] for p in found[""]] == ["aria-dialog-name"]
+
+
+# Tags are read by their labels: a slug (an id) shown as text, as Material's tag chips did, is a failure.
+SLUGS_SHOWN = """slugs => {
+  const found = [];
+  const shown = el => el && el.closest('[hidden]') === null && getComputedStyle(el).display !== 'none';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!shown(el) || el.closest('script, style, code')) continue;  // code: editors' examples name ids
+    const text = node.textContent;
+    const items = text.split(/[,;:·()]/).map(t => t.trim());
+    for (const slug of slugs) {
+      // A hyphenated slug anywhere in the text; a one-word slug as a whole item of a list ("Temi: kursk, ...").
+      const shownAsText = (slug.includes('-') && text.includes(slug)) || items.includes(slug);
+      if (shownAsText) found.push(`${el.tagName}: ${text.trim()}`);
+    }
+  }
+  for (const option of document.querySelectorAll('option')) {
+    if (slugs.includes(option.textContent.trim())) found.push(`OPTION: ${option.textContent}`);
+  }
+  if (slugs.some(slug => document.title.includes(slug))) found.push(`TITLE: ${document.title}`);
+  found.push(...Array.from(document.querySelectorAll('.md-tag'), tag => `chip: ${tag.textContent}`));
+  return found;
+}"""
+
+
+def test_no_tag_slug_is_shown_as_text_on_any_page(bundled_site: Path, chromium_path: str) -> None:
+    slugs = sorted(path.stem for path in (ROOT / "data" / "tags").glob("*.yml"))
+    assert len(slugs) >= 5 and any("-" not in slug for slug in slugs)
+
+    async def check(page: Any) -> list[str]:
+        return list(await page.evaluate(SLUGS_SHOWN, slugs))
+
+    found = asyncio.run(_visit(bundled_site, 1280, chromium_path, check))
+    assert not any(found.values()), {url: shown for url, shown in found.items() if shown}
+    # The check sees what it must: the labels are there (as the filter's options, as links to the topics' pages).
+    timeline = (bundled_site / "timeline" / "index.html").read_text(encoding="utf-8")
+    assert '<option value="kursk">Regione di Kursk</option>' in timeline
+    assert 'href="../tags/kursk/">Regione di Kursk</a>' in timeline
+
+
+def test_the_slug_check_finds_a_slug_shown_as_text(tmp_path: Path, chromium_path: str) -> None:
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="it"><head><title>Prova</title></head><body><main><h1>Prova</h1>'
+        "<p><strong>Temi:</strong> kursk, Parata di Pechino</p><p>alleanza-russia-corea-del-nord</p>"
+        "<p hidden>sanzioni</p><p>Le sanzioni internazionali</p><pre><code>tags: [kursk]</code></pre>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+
+    async def check(page: Any) -> list[str]:
+        return list(await page.evaluate(SLUGS_SHOWN, ["kursk", "sanzioni", "alleanza-russia-corea-del-nord"]))
+
+    found = asyncio.run(_visit(tmp_path, 1280, chromium_path, check))
+    assert found[""] == ["P: kursk, Parata di Pechino", "P: alleanza-russia-corea-del-nord"]

@@ -278,13 +278,13 @@ def test_a_figure_is_found_however_it_is_written(project: Path, recorder: Record
 
 
 READER_PAGES = re.compile(
-    r"/(|metodo/|contribuire/|timeline/|quotes/|claims/|questions/|actors/[a-z0-9-]+/|sources/[a-z0-9-]+/)"
+    r"/(|metodo/|contribuire/|timeline/|quotes/|claims/|questions/|actors/[a-z0-9-]+/|sources/[a-z0-9-]+/|tags/[a-z0-9-]+/)"
 )
 
 
 def test_results_are_reader_pages_only(project: Path, site: Path, recorder: Recorder) -> None:
     """Not the maintainers' pages (dev/ is not part of the site), and none of the pages that only list links:
-    the overview (on the home page already), the indexes of actors and sources, the tags page."""
+    the overview (on the home page already), the indexes of actors, sources and topics."""
     assert not (site / "dev").exists() and (site / "overview/index.html").is_file()
     page = recorder.page
     recorder.goto("")

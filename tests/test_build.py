@@ -11,6 +11,7 @@ import pytest
 import yaml
 from sitekit import copy_project, pagefind_pages, run, searchable_pages, tree_hash
 
+from dossier.kinds import DEFAULT
 from dossier.plugin import THEME_DIR
 
 
@@ -98,7 +99,7 @@ def _plain_config(project: Path, docs_dir: str) -> Path:
     config["extra_css"] = ["assets/dossier/dossier.css", "assets/dossier/search.css"]
     config["extra_javascript"] = ["assets/dossier/dossier.js", "assets/dossier/search.js"]
     config["theme"]["custom_dir"] = str(THEME_DIR)  # the search box and what marks the pages for the index
-    config["not_in_nav"] = "/actors/\n/sources/\n/timeline/\n/quotes/\n/claims/\n/overview.md\n"
+    config["not_in_nav"] = "".join(f"/{kind.uri_folder}/\n" for kind in DEFAULT) + "/overview.md\n"
     path = project / "plain.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

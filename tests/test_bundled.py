@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from sitekit import ROOT
 
@@ -83,3 +84,11 @@ def test_nothing_is_lost_every_record_citation_and_note_is_on_a_page() -> None:
         for note in notes:
             assert rich(note.text) in everything, (record.id, note.text)
     assert len(bundled().questions) == 9 and all(bundled().links(q).answers for q in bundled().questions)
+
+
+def test_the_home_page_holds_for_any_number_of_sources() -> None:
+    """The hand-written home page speaks of the dossier's sources, never of "the article" as if there were one;
+    the overview it includes gives the counts, the latest events, the key actors and the sources from the data."""
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b(?:l'|dell'|dall'|nell'|all')articolo\b", home, flags=re.IGNORECASE)
+    assert "<!-- dossier:overview -->" in home

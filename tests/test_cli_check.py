@@ -53,8 +53,8 @@ def test_check_bundled_data(run_cli: RunCli) -> None:
     result = run_cli("check", "--data", str(BUNDLED))
     assert_clean_exit(result, 0)
     assert re.fullmatch(
-        r"\S*data: \d+ actors, \d+ events, \d+ quotes, \d+ claims, \d+ questions, \d+ sources: no problems "
-        r"\(\d+\.\d\d s\)",
+        r"\S*data: \d+ actors, \d+ events, \d+ quotes, \d+ claims, \d+ questions, \d+ sources, \d+ tags: no "
+        r"problems \(\d+\.\d\d s\)",
         result.stdout.splitlines()[0],
     )
     assert result.stderr == ""
@@ -65,7 +65,7 @@ def test_check_minimal_data(run_cli: RunCli, make_data: MakeData) -> None:
     result = run_cli("check", "--data", "data")
     assert_clean_exit(result, 0)
     assert re.fullmatch(
-        r"data: 5 actors, 1 events, 1 quotes, 1 claims, 1 questions, 1 sources: no problems \(\d+\.\d\d s\)",
+        r"data: 5 actors, 1 events, 1 quotes, 1 claims, 1 questions, 1 sources, 1 tags: no problems \(\d+\.\d\d s\)",
         result.stdout.splitlines()[0],
     )
 

@@ -108,14 +108,13 @@ def test_every_data_example_in_the_docs_validates(doc: str, tmp_path: Path) -> N
         pytest.fail(f"{doc} is missing")
     examples = _examples(ROOT / doc)
     assert len(examples) >= 5, "one example per kind"
-    assert {target.split("/")[1] for target, _ in examples} >= {
-        "actors", "events", "quotes", "claims", "questions", "sources"
-    }  # fmt: skip
+    kinds = {target.split("/")[1] for target, _ in examples}
+    assert kinds >= {"actors", "events", "quotes", "claims", "questions", "sources", "tags"}
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     for target, text in examples:
         (tmp_path / target).write_text(text, encoding="utf-8")
     dossier = load(data)
-    records = (*dossier.actors, *dossier.events, *dossier.quotes, *dossier.claims, *dossier.questions)
+    records = (*dossier.actors, *dossier.events, *dossier.quotes, *dossier.claims, *dossier.questions, *dossier.tags)
     ids = {record.id for record in records}
     assert {Path(target).stem for target, _ in examples} - {s.id for s in dossier.sources} <= ids

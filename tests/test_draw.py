@@ -15,13 +15,15 @@ from pathlib import Path
 import markdown
 import pytest
 
-from dossier import draw
+from dossier import draw, drawings
 from dossier.edtf import parse
+from dossier.i18n import Words
+from dossier.kinds import ACTOR_KINDS
 
 GOLDEN = Path(__file__).parent / "golden" / "draw"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
-WORDS = draw.TIMELINE_WORDS["it"]
-MAP = draw.MAP_WORDS["it"]
+WORDS = drawings.timeline_words(Words("it"))
+MAP = drawings.map_words(Words("it"), ACTOR_KINDS.labels)
 EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc"]
 
 

@@ -240,9 +240,11 @@ def test_jsonld_expands_with_the_shipped_context(bundled, bundled_files) -> None
     assert types["Quotation"] == len(core.quotes)  # (an original is a Quotation nested in its translation)
     assert types["Claim"] == len(core.claims)
     assert types["NewsArticle"] == len(core.sources)
+    assert types["DefinedTerm"] == len(core.tags)
     ids = {node["@id"] for node in expanded}
     assert len(expanded) == len(core)  # one node per record, nothing more
-    assert ids == {jsonld.iri(dossier, kind, i) for kind, kind_ids in _ids(core).items() for i in kind_ids}
+    tags = {jsonld.iri(dossier, "tag", t.id) for t in core.tags}
+    assert ids == {jsonld.iri(dossier, kind, i) for kind, kind_ids in _ids(core).items() for i in kind_ids} | tags
     # Every reference names a node of the graph: nothing dangles.
     references = {
         value["@id"]

@@ -10,6 +10,7 @@ import gc
 import logging
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from sitekit import ROOT, copy_project, tree_hash
 
-from dossier import livereload, model
+from dossier import draw, livereload, model
 from dossier.errors import DossierError
 from dossier.plugin import DossierPlugin
 from dossier.preview import REUSE_TEMPLATE, Preview
@@ -112,6 +113,44 @@ def test_an_unchanged_dossier_renders_nothing_again(data: Path) -> None:
     again = Renderer(load(data, previous=first), memo=memo).pages()
     assert again == before
     assert memo.rendered == 1  # the overview: it shows counts of the whole dossier
+
+
+def test_drawings_are_drawn_again_only_when_what_they_show_changed(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: Counter[str] = Counter()
+
+    def counting(name: str, function: Callable[..., str]) -> Callable[..., str]:
+        def counted(*args: object, **kwargs: object) -> str:
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    for name in ("timeline", "neighbourhood", "network"):
+        monkeypatch.setattr(draw, name, counting(name, getattr(draw, name)))
+    memo = Memo()
+    previous = load(data)
+    first = Renderer(previous, memo=memo).pages()
+    everything = dict(calls)
+    assert everything["timeline"] == everything["network"] == 1 and everything["neighbourhood"] >= 10
+    expected = [
+        (None, {}),  # nothing changed: every drawing is the previous run's
+        (_retitle, {"timeline": 1}),  # the maps do not show events' titles
+        (_rename_actor, {"network": 1}),  # ... and the timeline shows no actor's name
+    ]
+    for change, drawn in expected:
+        calls.clear()
+        if change is not None:
+            change(data)
+        current = load(data, previous=previous)
+        pages = Renderer(current, memo=memo).pages()
+        neighbourhoods = calls.pop("neighbourhood", 0)
+        assert dict(calls) == drawn
+        if change is _rename_actor:  # Kim's map and the maps of those tied to him
+            assert 1 < neighbourhoods < everything["neighbourhood"]
+        else:
+            assert neighbourhoods == 0
+        assert pages == render(load(data)) and (change is None) == (pages == first)
+        previous = current
 
 
 def test_changed_templates_render_everything_again(data: Path, tmp_path: Path) -> None:
@@ -317,13 +356,12 @@ def test_a_rebuild_after_a_failed_one_is_a_clean_build(tmp_path: Path, serving: 
 # -- what else a page depends on -------------------------------------------------------------------------------
 @pytest.mark.parametrize("record", ["actors/cina.yml", "sources/articolo-pechino-2025-09.yml"], ids=["actor", "source"])
 def test_retagging_a_record_rebuilds_its_page(tmp_path: Path, serving: Preview, record: str) -> None:
-    """Actor and source tags are only in the page's front matter (actor.md.j2 and source.md.j2 do not print them),
-    which MkDocs strips before `on_page_markdown`: the keys must cover the front matter, or the theme's tag chips and
-    the search entries' `tags` of the retagged page would stay the old ones."""
+    """A record's topics are shown on its page and list it on theirs: moving it from one topic to another changes
+    its page and both topics' pages (their back-links), all rebuilt as a clean build would."""
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
     _build(project, served)
-    _edit(project / "data" / record, r"^  - parata-di-pechino$", "  - un-tag-nuovo")
+    _edit(project / "data" / record, r"^  - parata-di-pechino$", "  - kursk")
     _build(project, served)
     clean = tmp_path / "clean"
     _clean_build(project, clean)

@@ -118,7 +118,8 @@ def test_the_default_registry_does_not_know_the_toy_kind(make_data: Callable[...
     with pytest.raises(DossierError) as caught:
         load(data)
     assert [str(p) for p in caught.value.problems] == [
-        "data/places: unexpected folder 'places'; records go in: actors, events, quotes, claims, questions, sources"
+        "data/places: unexpected folder 'places'; records go in: actors, events, quotes, claims, questions, sources, "
+        "tags"
     ]
 
 

@@ -83,6 +83,7 @@ def _tiny(tmp_path: Path) -> Path:
         "actors/mario.yml": "name: Mario <b>Rossi</b>\nkind: person\nsummary: Un *uomo*.\n"
         "relations:\n  - actor: luisa\n    label: amico di\n",
         "actors/luisa.yml": "name: Luisa\nkind: person\n",
+        "tags/saluti.yml": "label: Saluti e *incontri*\ndescription: Chi saluta chi, e *come*.\n",
         "events/saluto.yml": "title: Il saluto\ndate: 2025-09-03\ndate_text: mercoledì\nplace: Roma\n"
         "participants: [mario, luisa]\ntags: [saluti]\n"
         "sources:\n  - source: fonte\n    passage: Prima frase della fonte.\n"
@@ -113,6 +114,8 @@ def _tiny(tmp_path: Path) -> Path:
         "claims/index.md",
         "sources/index.md",
         "sources/fonte.md",
+        "tags/index.md",
+        "tags/saluti.md",
         "overview.md",
     ],
 )
@@ -187,3 +190,21 @@ def test_a_template_mistake_is_loud_and_located(tmp_path: Path) -> None:
         "template actor.md.j2:3: UndefinedError: 'dossier.model.Actor object' has no attribute 'nmae' "
         "(rendering actors/luisa.md)"
     )
+
+
+def test_the_overview_counts_and_names_the_sources_however_many(tmp_path: Path) -> None:
+    """The home page's facts come from the data: a second source is counted and listed (the most cited first), and
+    beyond five the list stops with a link to every source."""
+    data = _tiny(tmp_path)
+    (data / "sources/altra.yml").write_text("title: Un'altra fonte\nkind: report\nlang: en\n", encoding="utf-8")
+    overview = render(load(data))["overview.md"]
+    assert "1 tema, 1 evento" not in overview and "2 fonti e 1 tema" in overview
+    assert "- [Una fonte \\| con \\[parentesi\\]](sources/fonte.md) — articolo, settembre 2025\n" in overview
+    assert overview.endswith("- [Un'altra fonte](sources/altra.md) — rapporto\n")
+    for n in range(5):
+        (data / f"sources/in-piu-{n}.yml").write_text(f"title: In più {n}\nkind: other\nlang: it\n", encoding="utf-8")
+    overview = render(load(data))["overview.md"]
+    assert overview.count("](sources/") == 6  # five sources, then the link to all seven
+    assert overview.endswith("[Tutte le fonti \\(7\\)](sources/index.md)\n")
+    assert "Gli eventi sono tutti del 2025\\." in overview
+    assert "Gli eventi vanno dal 2024 al 2025\\." in render(load(_with_2024(tmp_path / "b")))["overview.md"]

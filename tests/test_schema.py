@@ -108,6 +108,7 @@ def test_minimal_dossier_loads(load_ok: LoadOk) -> None:
     assert [c.id for c in loaded.claims] == ["soldati-nordcoreani-15mila"]
     assert [q.id for q in loaded.questions] == ["soldati-nordcoreani-inviati"]
     assert [s.id for s in loaded.sources] == [SOURCE]
+    assert [t.id for t in loaded.tags] == ["alleanza-russia-corea-del-nord"]
     assert len(loaded) == 10
 
 
@@ -477,9 +478,25 @@ def test_overlong_id_in_a_reference(problems: Problems) -> None:
 
 
 def test_bad_tag(problems: Problems) -> None:
-    assert problems({"actors/x.yml": actor("tags: [ok, Not OK]\n")}) == [
-        "data/actors/x.yml:3:12: actor 'x': tags[1]: 'Not OK' is not a valid id: use lowercase letters a-z, "
+    assert problems({"actors/x.yml": actor("tags: [alleanza-russia-corea-del-nord, Not OK]\n")}) == [
+        "data/actors/x.yml:3:40: actor 'x': tags[1]: 'Not OK' is not a valid id: use lowercase letters a-z, "
         "digits and single hyphens"
+    ]
+
+
+def test_an_undeclared_tag_is_an_unknown_reference(problems: Problems) -> None:
+    """Tags are records of their own (data/tags/<id>.yml, with the label readers see): a tag no file declares is
+    reported like any unknown reference, with the closest declared one."""
+    assert problems({"events/x.yml": event(extra="tags: [alleanza-russia-corea-nord, ok]\n")}) == [
+        "data/events/x.yml:3:8: event 'x': tags[0]: unknown tag 'alleanza-russia-corea-nord' "
+        "(did you mean 'alleanza-russia-corea-del-nord'?)",
+        "data/events/x.yml:3:36: event 'x': tags[1]: unknown tag 'ok'",
+    ]
+
+
+def test_a_tag_needs_its_label(problems: Problems) -> None:
+    assert problems({"tags/vuoto.yml": "description: Un tema senza nome.\n"}) == [
+        "data/tags/vuoto.yml:1:1: tag 'vuoto': label: missing required field"
     ]
 
 
@@ -505,11 +522,12 @@ def test_stray_files_and_unknown_folders(problems: Problems) -> None:
         }
     ) == [
         "data/actor: unexpected folder 'actor' (did you mean 'actors'?); records go in: "
-        "actors, events, quotes, claims, questions, sources",
+        "actors, events, quotes, claims, questions, sources, tags",
         "data/actors/folder.yml: a folder, not a record: records are .yml files",
         "data/actors/notes.md: not a record: records are .yml files",
-        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, questions, sources",
-        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, questions, sources",
+        "data/misc: unexpected folder 'misc'; records go in: actors, events, quotes, claims, questions, sources, tags",
+        "data/notes.md: unexpected file 'notes.md'; records go in: actors, events, quotes, claims, questions, sources, "
+        "tags",
     ]
 
 
@@ -908,7 +926,7 @@ def test_dossier_error_lists_every_problem() -> None:
 
 
 def test_schema_models_are_the_ones_the_loader_uses() -> None:
-    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "question", "source"]
-    assert [kind.name for kind in DEFAULT.order] == ["source", "actor", "event", "quote", "question", "claim"]
+    assert [kind.name for kind in DEFAULT] == ["actor", "event", "quote", "claim", "question", "source", "tag"]
+    assert [kind.name for kind in DEFAULT.order] == ["tag", "source", "actor", "event", "quote", "question", "claim"]
     assert schema.ID_RE.match("kim-jong-un")
     assert not schema.ID_RE.match("kim--jong-un")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dossier.resolve import load
 
@@ -47,7 +48,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_synth_writes_a_complete_project(project: Path) -> None:
     assert (project / "mkdocs.yml").is_file()
-    assert "<!-- material/tags -->" in (project / "docs/tags.md").read_text(encoding="utf-8")
+    assert "tags" not in yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+    assert not (project / "docs/tags.md").exists()  # topics are records: data/tags/, listed on tags/
     assert (project / "docs/index.md").is_file()
     data = project / "data"
     assert len(list((data / "actors").glob("*.yml"))) == 50
@@ -55,6 +57,7 @@ def test_synth_writes_a_complete_project(project: Path) -> None:
     assert len(list((data / "quotes").glob("*.yml"))) == 300
     assert len(list((data / "claims").glob("*.yml"))) == 60
     assert len(list((data / "sources").glob("*.yml"))) == 20
+    assert len(list((data / "tags").glob("*.yml"))) == 30
     assert list((data / "sources").glob("*.txt"))
 
 
@@ -143,6 +146,19 @@ def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert figures["events"] == 200
     assert len(figures["preview_samples_s"]) == 1
     assert all(figures[k] > 0 for k in ("check_s", "generation_s", "build_s", "baseline_s", "preview_s"))
+
+
+def test_bench_drawings_builds_each_variant_and_times_the_steps(tmp_path: Path, project: Path) -> None:
+    out = tmp_path / "drawings.json"
+    command = [sys.executable, str(SCRIPTS / "bench_drawings.py"), "--project", str(project), "--runs", "1"]
+    result = run([*command, "--variants", "drawings,none,content,inline", "--json", str(out)], ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| drawings |" in result.stdout and "| none |" in result.stdout
+    runs = {r["variant"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert set(runs) == {"drawings", "none", "content", "inline"}
+    assert runs["none"]["figures_mb"] == 0 < runs["drawings"]["figures_mb"] == runs["inline"]["figures_mb"]
+    assert runs["drawings"]["neighbourhood_s"] > 0 and runs["drawings"]["set_aside_s"] > 0
+    assert all(r["cpu_s"] > 0 and r["build_s"] > 0 for r in runs.values())
 
 
 def test_bench_passages_reports_each_passage() -> None:

@@ -52,7 +52,7 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 def _pages(site: Path) -> list[str]:
-    generated = ("actors", "events", "quotes", "claims", "questions", "sources", "timeline", "overview")
+    generated = ("actors", "events", "quotes", "claims", "questions", "sources", "timeline", "overview", "tags")
     return sorted(
         p.relative_to(site).parent.as_posix() + "/"
         for p in site.rglob("index.html")
@@ -109,3 +109,6 @@ def test_no_payload_runs_and_every_payload_is_readable(site: Path, base_url: str
     assert "Estratto <script>alert('ex')</script> <img src=x onerror=alert('ei')>" in excerpts
     assert "Pagina <svg onload=alert('el')>" in excerpts
     assert "Altro | ] [ # --- [^1]" in texts["actors/altro/"]
+    tag = "Tema <script>alert('tl')</script> <svg onload=alert('tv')> \"><b onmouseover=alert('tq')>x</b> {{ 7*7 }}"
+    assert tag in texts["tags/tema/"] and tag in texts["tags/"] and tag in texts["timeline/"]
+    assert "Descrizione <script>alert('td')</script>" in texts["tags/tema/"]

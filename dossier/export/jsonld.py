@@ -6,8 +6,8 @@ Actors are ``Person``, ``Organization`` (organisations and groups) or ``Country`
 and ``creator`` the speaker, ``isBasedOn`` the sources, the original words as ``translationOfWork``); claims
 ``Claim`` (``author`` who asserts it, ``about`` its subject, an actor or an event, ``appearance`` the sources);
 sources ``NewsArticle``, another fitting ``CreativeWork`` type, or ``CreativeWork``, with ``datePublished`` only
-when the data knows it; questions ``Question`` (``name`` its words, ``about`` its subject). A kind with no mapping
-(one a project adds) is a ``Thing`` with its name.
+when the data knows it; questions ``Question`` (``name`` its words, ``about`` its subject); topics (tags)
+``DefinedTerm``. A kind with no mapping (one a project adds) is a ``Thing`` with its name.
 
 Every document uses ``"@context": "https://schema.org"``. ``schemaorg.context.jsonld`` beside this module holds the
 entries of schema.org's published context for the terms used here, so tests expand the documents offline.
@@ -66,6 +66,11 @@ class _Builder:
     def __init__(self, dossier: Dossier) -> None:
         self.dossier = dossier
         self.events = {e.id for e in dossier.records.get("event", ())}
+        self.topics = {t.id: t.text("label") or t.id for t in dossier.records.get("tag", ())}
+
+    def keywords(self, record: Record) -> list[str]:
+        """The record's topics as readers read them (their labels, not their ids)."""
+        return [self.topics.get(tag, tag) for tag in record.texts("tags")]
 
     def ref(self, kind: str, record_id: str | None) -> dict[str, str] | None:
         return {"@id": iri(self.dossier, kind, record_id)} if record_id else None
@@ -111,7 +116,7 @@ class _Builder:
         if roles:
             out["memberOf"] = roles
         if actor.texts("tags"):
-            out["keywords"] = list(actor.texts("tags"))
+            out["keywords"] = self.keywords(actor)
         if actor.citations:
             out["subjectOf"] = self.sources(actor)
         return out
@@ -127,7 +132,7 @@ class _Builder:
         if event.texts("participants"):
             out["about"] = self.refs("actor", event.texts("participants"))
         if event.texts("tags"):
-            out["keywords"] = list(event.texts("tags"))
+            out["keywords"] = self.keywords(event)
         out["subjectOf"] = self.sources(event)
         return out
 
@@ -193,13 +198,20 @@ class _Builder:
         if source.text("summary"):
             out["description"] = source.text("summary")
         if source.texts("tags"):
-            out["keywords"] = list(source.texts("tags"))
+            out["keywords"] = self.keywords(source)
+        return out
+
+    def tag(self, tag: Record) -> dict[str, Any]:
+        out = self.base(tag, "DefinedTerm")
+        out["name"] = tag.text("label")
+        if tag.text("description"):
+            out["description"] = tag.text("description")
         return out
 
     def record(self, record: Record) -> dict[str, Any]:
         makers = {
             "actor": self.actor, "event": self.event, "quote": self.quote, "claim": self.claim,
-            "question": self.question, "source": self.source,
+            "question": self.question, "source": self.source, "tag": self.tag,
         }  # fmt: skip
         maker = makers.get(record.kind)
         if maker is None:  # a kind with no schema.org mapping yet: named, at least

@@ -166,7 +166,7 @@ def _group_tables(kind: Kind, dossier: Dossier) -> Iterator[Table]:
                     row += _cells(f, item.values.get(f.name))
                 rows.append(row)
         foreign = [_fk([owner], kind.plural, ["id"]), *_refs(group.fields, dossier)]
-        description = f"One row per item of an {kind.name}'s {group.name}; n is its position, from 1"
+        description = f"One row per item in the {group.name} of each {kind.name}; n is its position, from 1"
         yield Table(f"{kind.name}_{group.name}", columns, rows, [owner, "n"], foreign, description)
 
 
