@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import livereload, report
+from dossier import livereload, publish, report
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.i18n import Words
@@ -50,6 +50,7 @@ class Build:
 
     renderer: Renderer | None = None
     pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by src_uri
+    data: dict[str, bytes] = field(default_factory=dict)  # the exports published under dati/, by path
     broken: str | None = None  # under serve: the problems (HTML) every page shows instead of the site
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
@@ -89,10 +90,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             templates = Path(self.config.templates) if self.config.templates else None
             renderer = Renderer(
                 dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size,
-                memo=preview.memo if preview else None,
+                memo=preview.memo if preview else None, site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
             )  # fmt: skip
             self.build.pages = renderer.pages()
             self.build.renderer = renderer
+            publication = publish.Publication(
+                title=config.site_name, site_url=config.site_url, directory_urls=config.use_directory_urls,
+                license=self.config.license, data_dir=Path(self.config.data_dir),
+            )  # fmt: skip
+            data = publish.published(dossier, renderer, publication)
+            self.build.pages[publish.PAGE] = data.page
+            self.build.data = data.files
+            if data.undated:
+                log.info(f"dossier: the feed is dated by the data's own dates only: {data.undated}")
         except DossierError as exc:
             for problem in exc.problems:
                 log.error(str(problem))
@@ -138,6 +149,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.build.broken is not None:  # under serve: the lists in the nav say what is wrong; the rest is 404
             error = self.build.error_page
             pages = {f"{k.listing.folder}/index.md": error for k in DEFAULT if k.listing is not None}
+            pages[publish.PAGE] = error
         taken = {_url_key(f.src_uri): f.src_uri for f in files.documentation_pages()}
         clashes = []
         added = []
@@ -157,6 +169,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 continue
             data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
             files.append(File.generated(config, asset, content=data))
+        for path, data in self.build.data.items():
+            if files.get_file_from_path(path) is not None:
+                clashes.append(f"generated file '{path}' would replace 'docs/{path}'")
+                continue
+            files.append(File.generated(config, path, content=data))
         if clashes:
             for clash in clashes:
                 log.error(clash)
