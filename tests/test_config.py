@@ -26,12 +26,12 @@ def _option(project: Path, text: str) -> None:
 
 
 def _plugin_pages(project: Path, tmp_path: Path, **env: str) -> dict[str, str]:
-    """The pages the plugin generates in a real `mkdocs build` of ``project``."""
+    """The pages the plugin generates in a real `mkdocs build` of ``project``, and the exports it publishes."""
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     build(config)
     plugin = config.plugins["dossier"]
     assert isinstance(plugin, DossierPlugin)
-    return dict(plugin.build.pages)
+    return {**plugin.build.pages, **{uri: data.decode("utf-8") for uri, data in plugin.build.data.items()}}
 
 
 def _rendered_pages(project: Path, **env: str) -> dict[str, str]:
@@ -41,7 +41,7 @@ def _rendered_pages(project: Path, **env: str) -> dict[str, str]:
     out = project / "out"
     docs = {p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*") if p.is_file()}
     return {
-        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8")  # as they are: the CSV tables end lines in \r\n
         for p in out.rglob("*")
         if p.is_file() and p.name != ".dossier-render" and p.relative_to(out).as_posix() not in (*docs, *ASSETS)
     }

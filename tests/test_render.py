@@ -172,7 +172,8 @@ def test_project_templates_override_the_packaged_ones(tmp_path: Path) -> None:
     templates.mkdir()
     (templates / "actor.md.j2").write_text("# {{ actor.name | md }}\n\nProfilo personalizzato.\n", encoding="utf-8")
     pages = render(load(_tiny(tmp_path)), templates_dir=templates)
-    assert pages["actors/luisa.md"].endswith("# Luisa\n\nProfilo personalizzato.\n")
+    # The page's JSON-LD follows what the template wrote.
+    assert pages["actors/luisa.md"].split("\n<script type=")[0].endswith("# Luisa\n\nProfilo personalizzato.\n")
     assert "Profilo personalizzato" not in pages["timeline/index.md"]  # other pages keep the packaged templates
 
 
