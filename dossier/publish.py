@@ -1,5 +1,6 @@
-"""The exports as the site publishes them: every file of :mod:`dossier.export` under ``dati/``, with the "Dati" page
-that lists them, for the plugin (``mkdocs build``), ``dossier render --out`` and ``dossier export``.
+"""The exports as the site publishes them: the files of :mod:`dossier.export` under ``dati/`` (the feed at the site's
+root: see :data:`FEED`), with the "Dati" page that lists them, for the plugin (``mkdocs build``), ``dossier render
+--out`` and ``dossier export``.
 
 The records' addresses come from the site's layout (:meth:`dossier.render.Site.urls`), absolute under ``site_url``;
 the feed's dates from the data folder's git history (:mod:`dossier.export.history`), else from the dates the data
@@ -22,7 +23,15 @@ from dossier.render import Renderer, Site
 
 FOLDER = "dati"  # where the site publishes the exports, and the Dati page
 PAGE = f"{FOLDER}/index.md"
-FEED = f"{FOLDER}/feed.xml"
+# The feed is published at the root, beside sitemap.xml, and linked from every page's head (dossier/theme/main.html).
+# Material takes every <link rel="alternate"> for a translation of the site and fetches the sitemap.xml beside its
+# address: beside dati/feed.xml there is none (a 404 in every page's console), beside feed.xml it is the site's own.
+FEED = "feed.xml"
+
+
+def site_path(path: str) -> str:
+    """Where the site publishes the export file ``path``: the feed at the root, everything else under ``dati/``."""
+    return FEED if path == FEED else f"{FOLDER}/{path}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -91,21 +100,22 @@ def published(core: model.Dossier, renderer: Renderer, publication: Publication)
     """Every export under ``dati/`` and the page listing them (``dati/index.md``)."""
     exported = export(core, renderer.site, publication)
     page = renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license)
-    files = {f"{FOLDER}/{path}": data for path, data in exported.files.items()}
+    files = {site_path(path): data for path, data in exported.files.items()}
     return Published(page, files, exported.undated)
 
 
 def downloads(exported: Exported, words: Words) -> list[dict[str, Any]]:
-    """What the Dati page lists, for each format exported: its main file, the files that go with it, the size of
-    them all, and (in English, for formats the page's template does not describe) what it is for."""
+    """What the Dati page lists, for each format exported: its main file and the files that go with it (their names
+    and site paths), the size of them all, and (in English, for formats the page's template does not describe) what
+    it is for."""
     entries = []
     for fmt, files in exported.formats.items():
         main, description = FILES[fmt]
         entries.append(
             {
-                "format": fmt, "file": main, "description": description,
+                "format": fmt, "file": main, "path": site_path(main), "description": description,
                 "size": size_words(sum(len(data) for data in files.values()), words),
-                "also": [(posixpath.basename(path), path) for path in files if path != main],
+                "also": [(posixpath.basename(path), site_path(path)) for path in files if path != main],
             }
         )  # fmt: skip
     return entries

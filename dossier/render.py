@@ -636,8 +636,7 @@ class Renderer:
     ) -> str:
         """The page listing the exported files (``data.md.j2``) at ``uri``; see :func:`dossier.publish.downloads`."""
         title = self.words.gettext("Data")
-        folder = posixpath.dirname(uri)
-        context: dict[str, Any] = {"downloads": list(downloads), "license": license, "page_folder": f"{folder}/"}
+        context: dict[str, Any] = {"downloads": list(downloads), "license": license}
         return self._page(uri, "data.md.j2", {"title": title}, title=title, **context)[1]
 
     def overview(self, page_uri: str = "index.md") -> str:
