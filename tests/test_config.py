@@ -3,6 +3,7 @@ build` make the same pages for every option of the plugin; a wrong option value 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,9 +18,12 @@ from dossier.render import ASSETS
 
 
 def _option(project: Path, text: str) -> None:
-    """Add ``text`` (lines at the plugin's indentation) to the dossier plugin's options in mkdocs.yml."""
+    """Add ``text`` (lines at the plugin's indentation) to the dossier plugin's options in mkdocs.yml, in place of the
+    option of the same name if mkdocs.yml sets it."""
     config = project / "mkdocs.yml"
     source = config.read_text(encoding="utf-8")
+    name = text.strip().split(":")[0]
+    source = re.sub(rf"\n      {name}:.*(\n        .*)*", "", source)
     changed = source.replace("  - dossier:\n      data_dir: data\n", f"  - dossier:\n      data_dir: data\n{text}")
     assert changed != source
     config.write_text(changed, encoding="utf-8")
@@ -113,6 +117,31 @@ def test_env_values_apply_to_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         ("page_size: many", "Plugin 'dossier' option 'page_size': expected a whole number, got 'many'"),
         ("lang: xx", "Plugin 'dossier' option 'lang': no interface strings for 'xx': expected one of en, it"),
         ("templates: nowhere", "Plugin 'dossier' option 'templates': The path '{root}/nowhere' isn't an existing"),
+        (
+            "license: CC-BY-4.0",
+            "Plugin 'dossier' option 'license': expected a mapping of name (an identifier such as CC-BY-4.0), path "
+            "(the licence's http(s) address) and title, got 'CC-BY-4.0'",
+        ),
+        (
+            "license: {name: CC-BY-4.0, url: 'https://creativecommons.org/licenses/by/4.0/'}",
+            "Plugin 'dossier' option 'license': unknown key 'url': expected name (an identifier such as CC-BY-4.0), "
+            "path (the licence's http(s) address) and title",
+        ),
+        (
+            "license: {title: Libera}",
+            "Plugin 'dossier' option 'license': give 'name' or 'path' (or both): name (an identifier",
+        ),
+        (
+            "license: {name: CC BY 4.0}",
+            "Plugin 'dossier' option 'license': 'name' must be a licence identifier of letters, digits, '.', '+' and "
+            "'-' (CC-BY-4.0, ODbL-1.0), got 'CC BY 4.0'",
+        ),
+        (
+            "license: {path: creativecommons.org/licenses/by/4.0/}",
+            "Plugin 'dossier' option 'license': 'path' must be the licence's http(s) address, got "
+            "'creativecommons.org/licenses/by/4.0/'",
+        ),
+        ("license: {name: ''}", "Plugin 'dossier' option 'license': 'name' must be a single line of text, got ''"),
     ],
 )
 def test_a_wrong_option_names_itself_in_the_command_and_the_build(tmp_path: Path, option: str, message: str) -> None:

@@ -29,16 +29,14 @@ from dossier.resolve import load
 
 SITE_URL = "https://example.org/prova/"
 LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "CC BY 4.0"}
+TABLES = (
+    "datapackage.json", "actors.csv", "actor_roles.csv", "actor_relations.csv", "events.csv", "quotes.csv",
+    "claims.csv", "sources.csv", "citations.csv", "notes.csv", "records.csv",
+)  # fmt: skip
 # Every file each format writes in the minimal dossier (FILES names the main one).
 WRITES = {
     "json": {"dossier.json", "dossier.schema.json"},
-    "csv": {
-        f"tables/{name}"
-        for name in (
-            "datapackage.json", "actors.csv", "actor_roles.csv", "actor_relations.csv", "events.csv", "quotes.csv",
-            "claims.csv", "sources.csv", "citations.csv", "notes.csv", "records.csv",
-        )
-    },  # fmt: skip
+    "csv": {f"tables/{name}" for name in TABLES},
     "timeline": {"timeline.json"},
     "ftm": {"entities.ftm.json"},
     "jsonld": {"dossier.jsonld"},
@@ -118,7 +116,9 @@ def test_export_writes_each_format(make_data: Callable[..., Path], run_cli: Call
     assert again.stdout == "out: unchanged\n"
 
 
-def test_export_all_formats_by_default_and_by_list(make_data: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_export_all_formats_by_default_and_by_list(
+    make_data: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     make_data()
     _config(Path.cwd(), site_url=None, directory_urls=False)
     every = set().union(*WRITES.values())
@@ -169,7 +169,9 @@ def test_export_unknown_format_is_a_usage_error(make_data: Callable[..., Path], 
     assert not Path("out").exists()
 
 
-def test_export_refuses_a_folder_it_did_not_write(make_data: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_export_refuses_a_folder_it_did_not_write(
+    make_data: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     make_data()
     _config(Path.cwd())
     result = run_cli("export", "--out", "data")
@@ -198,7 +200,9 @@ def test_export_dates_the_feed_from_git(make_data: Callable[..., Path], run_cli:
     assert len(parsed.entries) == records
     newest = parsed.entries[0]
     assert (newest.link, newest.updated, newest.published) == (
-        f"{SITE_URL}timeline/#incontro-putin-kim-diaoyutai", "2025-09-05T09:30:00+02:00", "2025-09-04T10:00:00+02:00"
+        f"{SITE_URL}timeline/#incontro-putin-kim-diaoyutai",
+        "2025-09-05T09:30:00+02:00",
+        "2025-09-04T10:00:00+02:00",
     )
     assert parsed.feed.updated == "2025-09-05T09:30:00+02:00"
 
