@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from dossier import livereload, publish, report
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
+from dossier.export import history
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
 from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer, RenderError
@@ -102,7 +103,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             data = publish.published(dossier, renderer, publication)
             self.build.pages[publish.PAGE] = data.page
             self.build.data = data.files
-            if data.undated:
+            if data.undated == history.SHALLOW:  # (else: no git, or not a repository; the feed says so by its dates)
                 log.info(f"dossier: the feed is dated by the data's own dates only: {data.undated}")
         except DossierError as exc:
             for problem in exc.problems:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import model
-from dossier.export import FILES, FORMATS, adapter, check_formats, export_files, history
+from dossier.export import FILES, FORMATS, adapter, check_formats, export_files, history, neutral
 from dossier.i18n import Words
 from dossier.render import Renderer, Site
 
@@ -66,21 +66,28 @@ class Exported:
         return dict(sorted(item for files in self.formats.values() for item in files.items()))
 
 
-def export(core: model.Dossier, site: Site, publication: Publication, formats: Collection[str] = FORMATS) -> Exported:
-    """The export files of ``core`` as laid out on ``site``; raises :class:`~dossier.export.UnknownFormat`."""
+def export(
+    core: model.Dossier,
+    site: Site,
+    publication: Publication,
+    formats: Collection[str] = FORMATS,
+    known: Mapping[tuple[str, str], neutral.Record] | None = None,
+) -> Exported:
+    """The export files of ``core`` as laid out on ``site``; raises :class:`~dossier.export.UnknownFormat`.
+    ``known``: records converted already (by a :class:`~dossier.render.Renderer`, for the pages' JSON-LD)."""
     check_formats(formats)
-    neutral = adapter.from_core(
+    dossier = adapter.from_core(
         core, title=publication.title, base_url=publication.site_url, links=site.urls(publication.directory_urls),
-        data_dir=publication.data_dir,
+        data_dir=publication.data_dir, known=known,
     )  # fmt: skip
     dates: dict[tuple[str, str], history.Dated] = {}
     undated = None
     if "atom" in formats:
         found = history.file_history(publication.data_dir) if publication.data_dir else history.History({}, None)
-        dates = history.record_dates(neutral, found)
+        dates = history.record_dates(dossier, found)
         undated = found.reason
     by_format = {
-        fmt: export_files(neutral, [fmt], dates=dates, license=publication.license, feed_url=publication.feed_url)
+        fmt: export_files(dossier, [fmt], dates=dates, license=publication.license, feed_url=publication.feed_url)
         for fmt in FORMATS
         if fmt in formats
     }
@@ -98,7 +105,7 @@ class Published:
 
 def published(core: model.Dossier, renderer: Renderer, publication: Publication) -> Published:
     """Every export under ``dati/`` and the page listing them (``dati/index.md``)."""
-    exported = export(core, renderer.site, publication)
+    exported = export(core, renderer.site, publication, known=renderer.neutral)
     page = renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license)
     files = {site_path(path): data for path, data in exported.files.items()}
     return Published(page, files, exported.undated)

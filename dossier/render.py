@@ -386,7 +386,7 @@ class Renderer:
         )
         self.memo = memo
         self._frame: exported.Dossier | None = None  # the neutral dossier's site facts, for the pages' JSON-LD
-        self._neutral: dict[tuple[str, str], exported.Record] = {}
+        self.neutral: dict[tuple[str, str], exported.Record] = {}  # the records converted for it, by (kind, id)
         if memo is not None:
             memo.begin(self._fingerprint(page_size), self.site.layout())
 
@@ -521,9 +521,9 @@ class Renderer:
         base = self.site_url or "../" * here.count("/") or "./"
         records = []
         for key in keys:
-            if key not in self._neutral:
-                self._neutral[key] = adapter.record(self.dossier.get(*key), self.registry, self.dossier.lang)
-            records.append(self._neutral[key])
+            if key not in self.neutral:
+                self.neutral[key] = adapter.record(self.dossier.get(*key), self.registry, self.dossier.lang)
+            records.append(self.neutral[key])
         return jsonld.script(jsonld.page_document(dataclasses.replace(self._frame, base_url=base), records))
 
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:

@@ -3,6 +3,7 @@
     python scripts/bench_export.py                       # M (18,500 records), 2 interleaved runs
     python scripts/bench_export.py --size S --runs 1     # a quick run
     python scripts/bench_export.py --project DIR         # an existing project (mkdocs.yml, data/)
+    python scripts/bench_export.py --before REV          # and what publishing them adds to `mkdocs build`
 
 The synthetic project is committed to a fresh git repository (two commits, the second touching a tenth of the
 records), so the feed's one ``git log`` pass is measured too. Each run, in a fresh process:
@@ -11,7 +12,10 @@ records), so the feed's one ``git log`` pass is measured too. Each run, in a fre
 - ``export``: the neutral form, the history pass and every format, written to a folder; its peak memory;
 - ``build``: ``mkdocs build`` of the project (the plugin generating the site), wall time.
 
-Export and build runs alternate, so a machine busy for a while slows both alike. Prints a Markdown table and, with
+Export and build runs alternate, so a machine busy for a while slows both alike. With ``--before REV``, each run
+also builds the project with the ``dossier`` package of commit ``REV`` (``git archive``, put first on PYTHONPATH),
+alternating with the build of the current code: what the site pays for publishing the exports (the files under
+``dati/``, the Dati page, the JSON-LD of every page), in time and peak memory. Prints a Markdown table and, with
 ``--json``, writes every figure. Run it with the virtualenv's Python.
 """
 
@@ -112,13 +116,14 @@ WRAPPER = (
 )
 
 
-def build(project: Path) -> tuple[float, float]:
-    """``mkdocs build`` wall time and its peak memory (MB)."""
+def build(project: Path, code: Path | None = None) -> tuple[float, float]:
+    """``mkdocs build`` wall time and its peak memory (MB); with the ``dossier`` package found in ``code``, if given."""
     shutil.rmtree(project / "site", ignore_errors=True)
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    env = {**ENV, "PYTHONPATH": str(code)} if code else ENV
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-c", WRAPPER, mkdocs, "build", "-q"], cwd=project, env=ENV, capture_output=True, text=True,
+        [sys.executable, "-c", WRAPPER, mkdocs, "build", "-q"], cwd=project, env=env, capture_output=True, text=True,
         check=False,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
@@ -128,6 +133,15 @@ def build(project: Path) -> tuple[float, float]:
     return elapsed, peak_kb / 1024
 
 
+def checkout(rev: str, workdir: Path) -> Path:
+    """The ``dossier`` package as it was at commit ``rev``, in a folder of its own."""
+    folder = workdir / "before"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "dossier"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="M", help="synthetic size (S, 10K, M, L)")
@@ -135,18 +149,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--project", type=Path, help="measure this project instead of a synthetic one")
     parser.add_argument("--no-build", action="store_true", help="measure the exports only")
+    parser.add_argument("--before", metavar="REV", help="also build with the package of this commit, interleaved")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         workdir = Path(tmp)
         project = args.project.resolve() if args.project else prepare(args.size, args.seed, workdir)
-        loads, exports, builds, build_peaks = [], [], [], []
+        before = checkout(args.before, workdir) if args.before and not args.no_build else None
+        loads, exports, builds, build_peaks, befores, before_peaks = [], [], [], [], [], []
         for n in range(args.runs):
             out = workdir / f"out-{n}"
             out.mkdir()
             loads.append(child(project, out, load_only=True))
             exports.append(child(project, out, load_only=False))
+            if before is not None:
+                seconds, peak = build(project, before)
+                befores.append(seconds)
+                before_peaks.append(peak)
             if not args.no_build:
                 seconds, peak = build(project)
                 builds.append(seconds)
@@ -171,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         "build_runs_s": builds,
         "build_peak_mb": max(build_peaks) if build_peaks else None,
         "export_runs_s": [r["export"] for r in exports],
+        "before": args.before if befores else None,
+        "build_before_s": statistics.median(befores) if befores else None,
+        "build_before_runs_s": befores,
+        "build_before_peak_mb": max(before_peaks) if before_peaks else None,
         "loadavg": load_average,
     }
     print(
@@ -188,9 +212,14 @@ def main(argv: list[str] | None = None) -> int:
         share = figures["export_s"] / figures["build_s"]
         print(f"| mkdocs build | {figures['build_s']:.1f} | |")
         print(f"| **exports / build** | **{share:.1%}** | |")
+    if befores:
+        added = figures["build_s"] - figures["build_before_s"]
+        print(f"| mkdocs build with the package of {args.before} | {figures['build_before_s']:.1f} | |")
+        print(f"| **added to the build by publishing** | **{added:.1f} ({added / figures['build_before_s']:.1%})** | |")
     print(
         f"peak memory: load alone {figures['load_peak_mb']:.0f} MB, load + exports {figures['export_peak_mb']:.0f} MB"
         + (f", mkdocs build {figures['build_peak_mb']:.0f} MB" if build_peaks else "")
+        + (f" ({figures['build_before_peak_mb']:.0f} MB with {args.before})" if before_peaks else "")
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from sitekit import copy_project, run, tree_hash
 
+from dossier.plugin import THEME_DIR
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
@@ -89,6 +91,7 @@ def _plain_config(project: Path, docs_dir: str) -> Path:
     config["extra_css"] = ["assets/dossier/dossier.css"]
     config["extra_javascript"] = ["assets/dossier/dossier.js"]
     config["not_in_nav"] = "/actors/\n/sources/\n/timeline/\n/quotes/\n/claims/\n/overview.md\n"
+    config["theme"]["custom_dir"] = str(THEME_DIR)  # the overrides: the feed's link in the head
     path = project / "plain.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

@@ -122,17 +122,23 @@ def from_core(
     base_url: str | None = None,
     links: Mapping[tuple[str, str], str] | None = None,
     data_dir: Path | None = None,
+    known: Mapping[tuple[str, str], Record] | None = None,
 ) -> Dossier:
     """The neutral form of a loaded dossier.
 
     ``title`` is the site's name; ``base_url`` its published address (MkDocs' ``site_url``), if any; ``links``
     maps (kind, id) to the record's site-relative URL (``actors/kim-jong-un/``,
     ``timeline/2025/#incontro-putin-kim-diaoyutai``), as the renderer places it; ``data_dir``, the folder the
-    dossier was loaded from, lets the feed date records from the history of their files.
+    dossier was loaded from, lets the feed date records from the history of their files; ``known``, records of
+    this very dossier already converted by :func:`record` (for the pages' JSON-LD), by (kind, id).
     """
     lang = core.lang
+    known = known or {}
     records = {
-        kind.name: tuple(_record(r, lang, core.registry) for r in core.records[kind.name]) for kind in core.registry
+        kind.name: tuple(
+            known.get((kind.name, r.id)) or _record(r, lang, core.registry) for r in core.records[kind.name]
+        )
+        for kind in core.registry
     }
     files: dict[tuple[str, str], tuple[str, ...]] = {}
     if data_dir is not None:
