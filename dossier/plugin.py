@@ -12,6 +12,9 @@ import gc
 import logging
 import os
 import posixpath
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -51,7 +54,7 @@ class Build:
 
     renderer: Renderer | None = None
     pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by src_uri
-    data: dict[str, bytes] = field(default_factory=dict)  # the exports published under dati/, by path
+    data: dict[str, Path] = field(default_factory=dict)  # the published exports: their files, by site path
     broken: str | None = None  # under serve: the problems (HTML) every page shows instead of the site
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
@@ -62,6 +65,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         # MkDocs keeps this instance for the whole of `mkdocs serve` because the plugin defines on_startup.
         self.preview: Preview | None = None
         self.build = Build()
+        self.kept = publish.Kept()  # under serve: the exports of the last build, published again if nothing changed
+        self.scratch: Path | None = None  # where the exports wait to be copied into the site (not held in memory)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -75,6 +80,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.preview is not None:
             self.preview.close()
         self.preview = None
+        self._drop_scratch()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = Build()
@@ -100,9 +106,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 title=config.site_name, site_url=config.site_url, directory_urls=config.use_directory_urls,
                 license=self.config.license, data_dir=Path(self.config.data_dir),
             )  # fmt: skip
-            data = publish.published(dossier, renderer, publication)
+            scratch = self._scratch()
+
+            def store(path: str, content: bytes) -> None:
+                (scratch / path).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / path).write_bytes(content)
+
+            data = publish.published(dossier, renderer, publication, self.kept if preview else None, store)
             self.build.pages[publish.PAGE] = data.page
-            self.build.data = data.files
+            self.build.data = {uri: scratch / path for uri, path in data.paths.items()}
             if data.undated == history.SHALLOW:  # (else: no git, or not a repository; the feed says so by its dates)
                 log.info(f"dossier: the feed is dated by the data's own dates only: {data.undated}")
         except DossierError as exc:
@@ -138,6 +150,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             preview.begin(config, self.config.data_dir)
         return config
 
+    def _scratch(self) -> Path:
+        """A folder of our own for the exports, from which MkDocs copies them into the site: removed after a build,
+        and under serve when it stops (the exports of one rebuild may be published again by the next)."""
+        if self.scratch is None or not self.scratch.is_dir():
+            self.scratch = Path(tempfile.mkdtemp(prefix="dossier-exports-"))
+            weakref.finalize(self, shutil.rmtree, self.scratch, True)
+        return self.scratch
+
+    def _drop_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+            self.kept = publish.Kept()
+
     def _broken(self, problems: str, lang: str) -> None:
         """Under serve: the site shows ``problems`` (HTML) instead of the dossier until the next good build."""
         words = Words(lang)
@@ -170,11 +196,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 continue
             data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
             files.append(File.generated(config, asset, content=data))
-        for path, data in self.build.data.items():
+        for path, source in self.build.data.items():
             if files.get_file_from_path(path) is not None:
                 clashes.append(f"generated file '{path}' would replace 'docs/{path}'")
                 continue
-            files.append(File.generated(config, path, content=data))
+            files.append(File.generated(config, path, abs_src_path=str(source)))
         if clashes:
             for clash in clashes:
                 log.error(clash)
@@ -247,10 +273,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.preview is not None:
             self.preview.built()
+        else:
+            self._drop_scratch()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.preview is not None:
             self.preview.failed()
+        else:
+            self._drop_scratch()
 
 
 def _walk_order(file: File) -> tuple[tuple[str, ...], bool, str]:

@@ -10,7 +10,7 @@ gives (a note's ``date``). No MkDocs here: the adapters pass the facts of ``mkdo
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -54,16 +54,21 @@ class Publication:
         return f"{self.site_url}{FEED}" if self.site_url else None
 
 
+Sink = Callable[[str, bytes], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Exported:
-    """The files of each format chosen, by path; and, when the feed was asked for, why git gave no dates."""
+    """What :func:`export` made: the size of every file by format, the files' bytes (unless they went to a sink),
+    and, when the feed was asked for and git gave no dates, why."""
 
-    formats: dict[str, dict[str, bytes]]
+    sizes: dict[str, dict[str, int]]  # by format: {path: size}
+    data: dict[str, bytes] = field(default_factory=dict)  # {path: bytes}, when no sink took them
     undated: str | None = None  # the reason, when the data folder has no history: the feed has explicit dates only
 
     @property
     def files(self) -> dict[str, bytes]:
-        return dict(sorted(item for files in self.formats.values() for item in files.items()))
+        return dict(sorted(self.data.items()))
 
 
 def export(
@@ -72,9 +77,12 @@ def export(
     publication: Publication,
     formats: Collection[str] = FORMATS,
     known: Mapping[tuple[str, str], neutral.Record] | None = None,
+    sink: Sink | None = None,
 ) -> Exported:
     """The export files of ``core`` as laid out on ``site``; raises :class:`~dossier.export.UnknownFormat`.
-    ``known``: records converted already (by a :class:`~dossier.render.Renderer`, for the pages' JSON-LD)."""
+    ``known``: records converted already (by a :class:`~dossier.render.Renderer`, for the pages' JSON-LD); ``sink``:
+    called with each file's path and bytes as soon as its format is made, instead of keeping them (the formats of a
+    large dossier weigh more than the dossier itself)."""
     check_formats(formats)
     dossier = adapter.from_core(
         core, title=publication.title, base_url=publication.site_url, links=site.urls(publication.directory_urls),
@@ -86,29 +94,65 @@ def export(
         found = history.file_history(publication.data_dir) if publication.data_dir else history.History({}, None)
         dates = history.record_dates(dossier, found)
         undated = found.reason
-    by_format = {
-        fmt: export_files(dossier, [fmt], dates=dates, license=publication.license, feed_url=publication.feed_url)
-        for fmt in FORMATS
-        if fmt in formats
-    }
-    return Exported(by_format, undated)
+    sizes: dict[str, dict[str, int]] = {}
+    data: dict[str, bytes] = {}
+    for fmt in (f for f in FORMATS if f in formats):
+        files = export_files(dossier, [fmt], dates=dates, license=publication.license, feed_url=publication.feed_url)
+        sizes[fmt] = {path: len(content) for path, content in files.items()}
+        if sink is None:
+            data.update(files)
+        else:
+            for path, content in files.items():
+                sink(path, content)
+        del files
+    return Exported(sizes, data, undated)
 
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """What the site publishes under ``dati/``: the page (Markdown) and the files (by site path)."""
+    """What the site publishes: the Dati page (Markdown), the export files by site path (their bytes, unless a sink
+    took them), and why the feed has no git dates, if it has none."""
 
     page: str
-    files: dict[str, bytes] = field(default_factory=dict)
+    paths: dict[str, str]  # {site path: path among the exports}
+    files: dict[str, bytes] = field(default_factory=dict)  # {site path: bytes}
     undated: str | None = None
 
 
-def published(core: model.Dossier, renderer: Renderer, publication: Publication) -> Published:
-    """Every export under ``dati/`` and the page listing them (``dati/index.md``)."""
-    exported = export(core, renderer.site, publication, known=renderer.neutral)
+@dataclass
+class Kept:
+    """Under ``mkdocs serve``: the last build's exports, and what they were made from."""
+
+    key: Any = None
+    exported: Exported | None = None
+
+
+def published(
+    core: model.Dossier,
+    renderer: Renderer,
+    publication: Publication,
+    kept: Kept | None = None,
+    sink: Sink | None = None,
+) -> Published:
+    """Every export (under ``dati/``, the feed at the root) and the page listing them (``dati/index.md``); ``sink``
+    as for :func:`export`.
+
+    With ``kept`` (under ``mkdocs serve``), the exports of the last build are published again when neither the
+    records (the very same objects, or equal ones) nor their places on the site nor the site's facts changed: an
+    edit of a template or of a hand-written page costs no export (the sink is not called: what it stored last time
+    stands), and the git dates stay those of the last export."""
+    key = (publication, core.records, renderer.site.layout())
+    if kept is not None and kept.exported is not None and kept.key == key:
+        exported = kept.exported
+    else:
+        exported = export(core, renderer.site, publication, known=renderer.neutral, sink=sink)
+        if kept is not None:
+            kept.key, kept.exported = key, exported
+    renderer.neutral.clear()  # converted for the pages' JSON-LD and the exports: both are made
     page = renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license)
-    files = {site_path(path): data for path, data in exported.files.items()}
-    return Published(page, files, exported.undated)
+    paths = {site_path(path): path for sizes in exported.sizes.values() for path in sizes}
+    files = {site_path(path): content for path, content in exported.files.items()}
+    return Published(page, dict(sorted(paths.items())), files, exported.undated)
 
 
 def downloads(exported: Exported, words: Words) -> list[dict[str, Any]]:
@@ -116,13 +160,13 @@ def downloads(exported: Exported, words: Words) -> list[dict[str, Any]]:
     and site paths), the size of them all, and (in English, for formats the page's template does not describe) what
     it is for."""
     entries = []
-    for fmt, files in exported.formats.items():
+    for fmt, sizes in exported.sizes.items():
         main, description = FILES[fmt]
         entries.append(
             {
                 "format": fmt, "file": main, "path": site_path(main), "description": description,
-                "size": size_words(sum(len(data) for data in files.values()), words),
-                "also": [(posixpath.basename(path), site_path(path)) for path in files if path != main],
+                "size": size_words(sum(sizes.values()), words),
+                "also": [(posixpath.basename(path), site_path(path)) for path in sizes if path != main],
             }
         )  # fmt: skip
     return entries

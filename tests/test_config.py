@@ -35,7 +35,8 @@ def _plugin_pages(project: Path, tmp_path: Path, **env: str) -> dict[str, str]:
     build(config)
     plugin = config.plugins["dossier"]
     assert isinstance(plugin, DossierPlugin)
-    return {**plugin.build.pages, **{uri: data.decode("utf-8") for uri, data in plugin.build.data.items()}}
+    published = {uri: (tmp_path / "site" / uri).read_bytes().decode("utf-8") for uri in plugin.build.data}
+    return {**plugin.build.pages, **published}
 
 
 def _rendered_pages(project: Path, **env: str) -> dict[str, str]:

@@ -416,3 +416,41 @@ def _expand_at(document: dict[str, Any], url: str) -> list[dict[str, Any]]:
     for node in expanded:
         assert urlsplit(node["@id"]).scheme == "http", node["@id"]
     return expanded
+
+
+def test_a_shallow_clone_builds_with_a_note_in_the_log(project: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{project}", str(clone)], check=True, capture_output=True
+    )
+    result = run(["mkdocs", "build", "--strict"], clone)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "INFO    -  dossier: the feed is dated by the data's own dates only: a shallow clone has no full history "
+        "(fetch it with fetch-depth: 0)\n" in result.stderr
+    )
+
+
+def test_under_serve_unchanged_records_are_not_exported_again(
+    load_ok: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core = load_ok()
+    calls: list[int] = []
+    export = publish.export
+
+    def counted(*args: Any, **kwargs: Any) -> publish.Exported:
+        calls.append(1)
+        return export(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "export", counted)
+    kept = publish.Kept()
+    facts = publish.Publication(title="Prova", license=LICENSE)
+    first = publish.published(core, Renderer(core, lang="it"), facts, kept)
+    again = publish.published(core, Renderer(core, lang="it"), facts, kept)  # a template edit: same records
+    assert (len(calls), again) == (1, first)
+    publish.published(core, Renderer(core, lang="it"), publish.Publication(title="Altro"), kept)  # other facts
+    edited = load_ok({"actors/russia.yml": "name: Federazione Russa\nkind: country\n"})
+    changed = publish.published(edited, Renderer(edited, lang="it"), publish.Publication(title="Altro"), kept)
+    assert len(calls) == 3
+    assert b"Federazione Russa" in changed.files["dati/dossier.json"]
+    assert b"Federazione Russa" not in first.files["dati/dossier.json"]
