@@ -1,4 +1,5 @@
-"""The ``dossier`` command: check the data, write JSON Schemas, render pages, report coverage, propose passages."""
+"""The ``dossier`` command: check the data, write JSON Schemas, render pages, export the data, report coverage,
+propose passages."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -21,6 +22,9 @@ from dossier.model import Dossier
 from dossier.project import Project, ProjectError, load_project
 from dossier.resolve import Validated, display_path, load, stored_text_of, validate
 from dossier.schema import ID_RE
+
+if TYPE_CHECKING:
+    from dossier import publish
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -214,7 +218,7 @@ def schema_command(out: Path, vscode: bool) -> None:
 )
 def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | None) -> None:
     """Write the site's pages as Markdown files, for engines that run no MkDocs plugins."""
-    from dossier import output
+    from dossier import output, publish
     from dossier.render import Renderer, RenderError
 
     project = _project(data, config_file)
@@ -224,18 +228,75 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
         raise click.UsageError("--out must not be the docs folder or contain it")
     try:
         renderer = Renderer(
-            dossier,
-            lang=project.lang,
-            templates_dir=project.templates_dir,
-            page_size=project.page_size,
-            directory_urls=project.directory_urls,
-        )
-        files = output.tree(renderer, docs_dir)
+            dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size,
+            site_url=project.site_url, directory_urls=project.directory_urls,
+        )  # fmt: skip
+        data_files = publish.published(dossier, renderer, _publication(project))
+        published = {publish.PAGE: data_files.page.encode("utf-8"), **data_files.files}
+        files = output.tree(renderer, docs_dir, published)
         changed = output.write(out, files)
     except (output.OutputError, RenderError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INVALID)
     state = f"wrote {len(files) - 1} files" if changed else "unchanged"
+    click.echo(f"{display_path(out)}: {state}")
+
+
+def _publication(project: Project) -> publish.Publication:
+    from dossier import publish
+
+    return publish.Publication(
+        title=project.site_name, site_url=project.site_url, directory_urls=project.directory_urls,
+        license=project.license, data_dir=project.data_dir,
+    )  # fmt: skip
+
+
+def _formats(value: tuple[str, ...]) -> list[str]:
+    """``--format json,csv --format atom``: every format named, in the order of :data:`dossier.export.FORMATS`."""
+    from dossier.export import FORMATS, UnknownFormat, check_formats
+
+    named = {name.strip() for item in value for name in item.split(",") if name.strip()}
+    try:
+        check_formats(named)
+    except UnknownFormat as exc:
+        raise click.BadParameter(str(exc), param_hint="'--format'") from None
+    return [fmt for fmt in FORMATS if fmt in named] if named else list(FORMATS)
+
+
+@main.command("export")
+@data_option
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    multiple=True,
+    metavar="FORMAT[,FORMAT...]",
+    help="json, csv, timeline, ftm, jsonld, atom (comma-separated or repeated); default: all of them.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the files into (replaced as a whole, atomically).",
+)
+def export_command(data: Path | None, config_file: Path | None, fmt: tuple[str, ...], out: Path) -> None:
+    """Export the data for other tools: JSON, CSV tables, TimelineJS, FollowTheMoney, JSON-LD, an Atom feed."""
+    from dossier import output, publish
+    from dossier.render import Site
+
+    formats = _formats(fmt)
+    project = _project(data, config_file)
+    dossier = _load_or_exit(project)
+    exported = publish.export(dossier, Site(dossier, project.page_size), _publication(project), formats)
+    files = {output.MARKER: b"Written by `dossier export`; replaced as a whole on every run.\n", **exported.files}
+    try:
+        changed = output.write(out, files)
+    except output.OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    if exported.undated:
+        click.echo(f"note: the feed is dated by the data's own dates only: {exported.undated}", err=True)
+    state = f"wrote {len(files) - 1} files ({', '.join(formats)})" if changed else "unchanged"
     click.echo(f"{display_path(out)}: {state}")
 
 

@@ -7,6 +7,9 @@ names the option, never a silent fallback.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
@@ -43,6 +46,38 @@ class Language(c.OptionallyRequired[str]):
         return value
 
 
+LICENSE_KEYS = ("name", "path", "title")
+_LICENSE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+
+
+class License(BaseConfigOption[dict[str, str]]):
+    """The data's licence, as a Data Package declares it: ``name`` (an identifier such as ``CC-BY-4.0``), ``path``
+    (the licence's http(s) address) and ``title`` (its name for readers); ``name`` or ``path`` at least."""
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        expected = "name (an identifier such as CC-BY-4.0), path (the licence's http(s) address) and title"
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected a mapping of {expected}, got {value!r}")
+        unknown = sorted(str(key) for key in value if key not in LICENSE_KEYS)
+        if unknown:
+            raise ValidationError(f"unknown key {', '.join(repr(u) for u in unknown)}: expected {expected}")
+        for key, text in value.items():
+            if not isinstance(text, str) or not text.strip() or "\n" in text or text != text.strip():
+                raise ValidationError(f"'{key}' must be a single line of text, got {text!r}")
+        if "name" not in value and "path" not in value:
+            raise ValidationError(f"give 'name' or 'path' (or both): {expected}")
+        if "name" in value and not _LICENSE_NAME.match(value["name"]):
+            raise ValidationError(
+                f"'name' must be a licence identifier of letters, digits, '.', '+' and '-' (CC-BY-4.0, ODbL-1.0), "
+                f"got {value['name']!r}"
+            )
+        if "path" in value:
+            parts = urlsplit(value["path"])
+            if parts.scheme not in ("http", "https") or not parts.hostname or " " in value["path"]:
+                raise ValidationError(f"'path' must be the licence's http(s) address, got {value['path']!r}")
+        return {key: value[key] for key in LICENSE_KEYS if key in value}
+
+
 class DossierConfig(Config):  # type: ignore[no-untyped-call]
     data_dir = c.Dir(exists=False, default="data")
     """The data folder, relative to mkdocs.yml."""
@@ -52,6 +87,8 @@ class DossierConfig(Config):  # type: ignore[no-untyped-call]
     """A folder of templates overriding the packaged ones, relative to mkdocs.yml."""
     page_size = Count(1, MAX_PAGE_SIZE, PAGE_SIZE)
     """At most this many records on one list page (timeline, quotes, claims, actor and source indexes)."""
+    license = c.Optional(License())
+    """The licence of the published data (the Dati page, the Data Package): ``{name, path, title}``."""
 
 
 def interface_language(option: str | None, theme_language: str | None) -> str:

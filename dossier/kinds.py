@@ -448,6 +448,7 @@ def _actor_order(actor: Any) -> tuple[int, str, str]:
 
 ACTOR = Kind(
     name="actor", folder="actors", model=Actor, label="name", plural=NN_("%(num)s actor", "%(num)s actors"),
+    noun=(N_("Actor"), N_("Actors")),
     listing=Listing(
         folder="actors", template="actors_index.md.j2", title=N_("Actors"), group=lambda a: a.kind,
         order=_actor_order, sheet="_{n}", name=lambda a: a.name, searchable=False,
@@ -457,6 +458,7 @@ ACTOR = Kind(
 )  # fmt: skip
 EVENT = Kind(
     name="event", folder="events", model=Event, label="title", plural=NN_("%(num)s event", "%(num)s events"),
+    noun=(N_("Event"), N_("Events")),
     order=_by_date, when=lambda e: e.date,
     listing=Listing(
         folder="timeline", template="timeline.md.j2", title=N_("Timeline"), group=lambda e: _year(e.date),
@@ -465,6 +467,7 @@ EVENT = Kind(
 )  # fmt: skip
 QUOTE = Kind(
     name="quote", folder="quotes", model=Quote, label="text", plural=NN_("%(num)s quote", "%(num)s quotes"),
+    noun=(N_("Quote"), N_("Quotes")),
     order=_by_date, title=lambda q: f"{q.speaker.name}: «{_shorten(q.text, 60)}»", when=when,
     listing=Listing(
         folder="quotes", template="quotes.md.j2", title=N_("Quotes"), group=lambda q: _year(when(q)), context=_quotes,
@@ -472,6 +475,7 @@ QUOTE = Kind(
 )  # fmt: skip
 CLAIM = Kind(
     name="claim", folder="claims", model=Claim, label="statement", plural=NN_("%(num)s claim", "%(num)s claims"),
+    noun=(N_("Claim"), N_("Claims")),
     title=lambda c: _shorten(c.statement, 80),
     listing=Listing(
         folder="claims", template="claims.md.j2", title=N_("Claims"), group=lambda c: c.subject.id,
@@ -482,6 +486,7 @@ CLAIM = Kind(
 )  # fmt: skip
 QUESTION = Kind(
     name="question", folder="questions", model=Question, label="text",
+    noun=(N_("Question"), N_("Questions")),
     plural=NN_("%(num)s question", "%(num)s questions"), order=lambda q: (q.text.casefold(), q.id),
     listing=Listing(
         folder="questions", template="questions.md.j2", title=N_("Questions"), sheet="_{n}", name=lambda q: q.text,
@@ -489,6 +494,7 @@ QUESTION = Kind(
 )  # fmt: skip
 SOURCE = Kind(
     name="source", folder="sources", model=Source, label="title", plural=NN_("%(num)s source", "%(num)s sources"),
+    noun=(N_("Source"), N_("Sources")),
     listing=Listing(
         folder="sources", template="sources_index.md.j2", title=N_("Sources"),
         order=lambda s: (s.title.casefold(), s.id), sheet="_{n}", name=lambda s: s.title, searchable=False,
@@ -499,6 +505,7 @@ SOURCE = Kind(
 
 TAG = Kind(
     name="tag", folder="tags", model=Tag, label="label", plural=NN_("%(num)s topic", "%(num)s topics"),
+    noun=(N_("Topic"), N_("Topics")),
     order=lambda t: (t.label.casefold(), t.id),
     listing=Listing(
         folder="tags", template="tags_index.md.j2", title=N_("Topics"), sheet="_{n}", name=lambda t: t.label,

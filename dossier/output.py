@@ -1,8 +1,9 @@
 """``dossier render --out DIR``: the site's pages as files, for any engine (Zensical, ProperDocs, plain MkDocs).
 
-DIR receives a complete docs folder: the hand-written pages (the overview marker filled in), the generated pages
-and the assets. It is replaced as a whole, atomically: a reader (or an engine watching it) sees either the old
-tree or the new one, never a mix, and nothing outside DIR is touched.
+DIR receives a complete docs folder: the hand-written pages (the overview marker filled in), the generated pages,
+the assets and the published exports (``dati/``). It is replaced as a whole, atomically: a reader (or an engine
+watching it) sees either the old tree or the new one, never a mix, and nothing outside DIR is touched. ``dossier
+export --out DIR`` writes its folder the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -24,8 +26,8 @@ class OutputError(Exception):
     """The output folder cannot be written; the message says why."""
 
 
-def tree(renderer: Renderer, docs_dir: Path | None) -> dict[str, bytes]:
-    """Every file of the output folder, by '/'-separated path."""
+def tree(renderer: Renderer, docs_dir: Path | None, published: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Every file of the output folder, by '/'-separated path; ``published``: the exports and their page."""
     pages = renderer.pages()
     files: dict[str, bytes] = {MARKER: b"Written by `dossier render`; replaced as a whole on every run.\n"}
     if docs_dir is not None and docs_dir.is_dir():
@@ -42,6 +44,10 @@ def tree(renderer: Renderer, docs_dir: Path | None) -> dict[str, bytes]:
         if uri in files:
             raise OutputError(f"generated page '{uri}' would replace the hand-written page '{uri}'")
         files[uri] = text.encode("utf-8")
+    for uri, data in (published or {}).items():
+        if uri in files:
+            raise OutputError(f"generated file '{uri}' would replace the hand-written file '{uri}'")
+        files[uri] = data
     for asset in ASSETS:
         files[asset] = resources.files("dossier").joinpath("assets", asset.rsplit("/", 1)[1]).read_bytes()
     return dict(sorted(files.items()))
@@ -73,12 +79,15 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def write(out: Path, files: dict[str, bytes]) -> bool:
-    """Replace ``out`` with ``files``; False (and nothing written) when it already holds exactly them."""
+    """Replace ``out`` with ``files`` (which hold :data:`MARKER`); False (and nothing written) when it already holds
+    exactly them."""
     if out.exists():
         if not out.is_dir():
             raise OutputError(f"{out} exists and is not a folder")
         if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise OutputError(f"{out} is not empty and was not written by 'dossier render': choose another folder")
+            raise OutputError(
+                f"{out} is not empty and was not written by 'dossier render' or 'dossier export': choose another folder"
+            )
         if _read_tree(out) == files:
             return False
     out.parent.mkdir(parents=True, exist_ok=True)

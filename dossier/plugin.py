@@ -12,6 +12,9 @@ import gc
 import logging
 import os
 import posixpath
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,9 +24,10 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import drawings, livereload, markup, report, search
+from dossier import drawings, livereload, markup, publish, report, search
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
+from dossier.export import history
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
 from dossier.render import ASSETS, OVERVIEW_MARKER, TITLE_LANG, Renderer, RenderError
@@ -51,9 +55,11 @@ class Build:
     renderer: Renderer | None = None
     pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by src_uri
     drawings: dict[str, dict[str, str]] = field(default_factory=dict)  # by src_uri: drawings set aside (see below)
+    data: dict[str, Path] = field(default_factory=dict)  # the published exports: their files, by site path
     broken: str | None = None  # under serve: the problems (HTML) every page shows instead of the site
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
+    lang: str = "en"  # the interface language
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
@@ -61,6 +67,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         # MkDocs keeps this instance for the whole of `mkdocs serve` because the plugin defines on_startup.
         self.preview: Preview | None = None
         self.build = Build()
+        self.kept = publish.Kept()  # under serve: the exports of the last build, published again if nothing changed
+        self.scratch: Path | None = None  # where the exports wait to be copied into the site (not held in memory)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -75,6 +83,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.preview is not None:
             self.preview.close()
         self.preview = None
+        self._drop_scratch()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = Build()
@@ -82,6 +91,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
         root = Path(config.config_file_path or ".").resolve().parent
         lang = interface_language(self.config.lang, config.theme.get("language") if config.theme else None)
+        self.build.lang = lang
         gc.disable()  # loading makes no cyclic garbage: collected once, after (see on_post_build)
         try:
             dossier = load(
@@ -92,10 +102,26 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             templates = Path(self.config.templates) if self.config.templates else None
             renderer = Renderer(
                 dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size,
-                memo=preview.memo if preview else None, directory_urls=config.use_directory_urls,
+                memo=preview.memo if preview else None, site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
             )  # fmt: skip
             self.build.pages = renderer.pages()
             self.build.renderer = renderer
+            publication = publish.Publication(
+                title=config.site_name, site_url=config.site_url, directory_urls=config.use_directory_urls,
+                license=self.config.license, data_dir=Path(self.config.data_dir),
+            )  # fmt: skip
+            scratch = self._scratch()
+
+            def store(path: str, content: bytes) -> None:
+                (scratch / path).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / path).write_bytes(content)
+
+            data = publish.published(dossier, renderer, publication, self.kept if preview else None, store)
+            self.build.pages[publish.PAGE] = data.page
+            self.build.data = {uri: scratch / path for uri, path in data.paths.items()}
+            if data.undated == history.SHALLOW:  # (else: no git, or not a repository; the feed says so by its dates)
+                log.info(f"dossier: the feed is dated by the data's own dates only: {data.undated}")
         except DossierError as exc:
             for problem in exc.problems:
                 log.error(str(problem))
@@ -129,6 +155,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             preview.begin(config, self.config.data_dir)
         return config
 
+    def _scratch(self) -> Path:
+        """A folder of our own for the exports, from which MkDocs copies them into the site: removed after a build,
+        and under serve when it stops (the exports of one rebuild may be published again by the next)."""
+        if self.scratch is None or not self.scratch.is_dir():
+            self.scratch = Path(tempfile.mkdtemp(prefix="dossier-exports-"))
+            weakref.finalize(self, shutil.rmtree, self.scratch, True)
+        return self.scratch
+
+    def _drop_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+            self.kept = publish.Kept()
+
     def _broken(self, problems: str, lang: str) -> None:
         """Under serve: the site shows ``problems`` (HTML) instead of the dossier until the next good build."""
         words = Words(lang)
@@ -141,6 +181,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.build.broken is not None:  # under serve: the lists in the nav say what is wrong; the rest is 404
             error = self.build.error_page
             pages = {f"{k.listing.folder}/index.md": error for k in DEFAULT if k.listing is not None}
+            pages[publish.PAGE] = error
         taken = {_url_key(f.src_uri): f.src_uri for f in files.documentation_pages()}
         clashes = []
         added = []
@@ -160,6 +201,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 continue
             data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
             files.append(File.generated(config, asset, content=data))
+        for path, source in self.build.data.items():
+            if files.get_file_from_path(path) is not None:
+                clashes.append(f"generated file '{path}' would replace 'docs/{path}'")
+                continue
+            files.append(File.generated(config, path, abs_src_path=str(source)))
         if clashes:
             for clash in clashes:
                 log.error(clash)
@@ -201,6 +247,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return html
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # The search box's words (theme/partials/dossier-search.html), from the catalogues and the registry.
+        env.globals["dossier_search_words"] = search.box_words(Words(self.build.lang), DEFAULT)
         if self.preview is not None:
             return self.preview.env(env, config, files)
         return env
@@ -247,11 +295,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         search.after_build(config, serving=self.preview is not None)  # in the background under serve
         if self.preview is not None:
             self.preview.built()
+        else:
+            self._drop_scratch()
 
     def on_build_error(self, *, error: Exception) -> None:
         search.abort()
         if self.preview is not None:
             self.preview.failed()
+        else:
+            self._drop_scratch()
 
 
 def _toc_languages(items: Any, languages: dict[str, str]) -> None:

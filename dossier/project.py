@@ -29,7 +29,10 @@ class Project:
     lang: str
     templates_dir: Path | None
     page_size: int
+    site_name: str = "Dossier"  # MkDocs' site_name: the exports' title
+    site_url: str | None = None  # where the site is published, if mkdocs.yml says: absolute links in the exports
     directory_urls: bool = True  # MkDocs' use_directory_urls: how pages become URLs
+    license: dict[str, str] | None = None  # the plugin's `license` option: {name, path, title}
     warnings: tuple[str, ...] = ()  # what MkDocs said of the configuration (`mkdocs build --strict` fails on them)
 
 
@@ -93,6 +96,9 @@ def load_project(start: Path | None = None, config_file: Path | None = None) -> 
         lang=interface_language(options.lang, config.theme.get("language") if config.theme else None),
         templates_dir=Path(options.templates) if options.templates else None,
         page_size=options.page_size,
+        site_name=config.site_name,
+        site_url=config.site_url or None,
         directory_urls=config.use_directory_urls,
+        license=options.license,
         warnings=tuple(collected.messages),
     )

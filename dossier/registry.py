@@ -65,6 +65,7 @@ class Kind:
     model: type[Strict]
     label: str  # the field readers know a record by: 'name', 'title'
     plural: tuple[str, str]  # msgids counting records: ('%(num)s actor', '%(num)s actors')
+    noun: tuple[str, str] = ("", "")  # msgids naming the kind to readers, one and many: ('Actor', 'Actors')
     order: Callable[[Any], Any] | None = None  # sort key of resolved records; default: by id
     title: Callable[[Any], str] | None = None  # a record as link text in lists; default: its label field
     when: Callable[[Any], Any] | None = None  # the date a record is placed at in time (an Edtf), if any

@@ -9,11 +9,12 @@ record. Templates are Jinja2, packaged with ``dossier`` and overridable from a p
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,8 @@ import yaml
 
 from dossier import chart, figures, links, markup, model
 from dossier.coverage import Coverage, coverage_of
+from dossier.export import adapter, jsonld
+from dossier.export import neutral as exported
 from dossier.i18n import Words
 from dossier.registry import PAGE_SIZE, Kind, Registry, plan
 
@@ -135,6 +138,14 @@ def _paged(sheets: list[Sheet]) -> bool:
     return not sheets[0].uri.endswith("/index.md")
 
 
+def site_address(uri: str, directory_urls: bool = True) -> str:
+    """The address of a page (with its anchor) relative to the site's root, given by its source path, for links made
+    absolute by prefixing the site's URL: ``actors/x.md`` is ``actors/x/`` (``actors/x.html`` without
+    ``use_directory_urls``), ``timeline/index.md#e`` is ``timeline/#e``, the home page is empty."""
+    path, _, fragment = uri.partition("#")
+    return page_url(path, directory_urls).removeprefix("./") + (f"#{fragment}" if fragment else "")
+
+
 class Site:
     """Where every record lives, and what the templates need that is derived from the whole dossier."""
 
@@ -220,6 +231,15 @@ class Site:
                 found = make()
             memo.drawings[key] = found
         return found
+
+    def urls(self, directory_urls: bool = True) -> dict[tuple[str, str], str]:
+        """The site-relative URL of every record shown on the site, by (kind, id)."""
+        return {
+            (kind.name, record.id): site_address(self.uri_at(kind.name, record.id), directory_urls)
+            for kind in self.registry
+            if kind.pages is not None or kind.listing is not None
+            for record in self.dossier.records[kind.name]
+        }
 
     def layout(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, tuple[int, int]], str]]:
         """Where every listed record is, and the anchor of every cited stretch: all that links depend on besides
@@ -393,9 +413,11 @@ class Renderer:
         templates_dir: Path | None = None,
         page_size: int = PAGE_SIZE,
         memo: Memo | None = None,
+        site_url: str | None = None,
         directory_urls: bool = True,
     ) -> None:
         self.dossier = dossier
+        self.site_url = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
         self.directory_urls = directory_urls  # how the engine turns pages into URLs (MkDocs' use_directory_urls)
         self.registry = dossier.registry
         self.lang = lang or dossier.lang
@@ -430,6 +452,8 @@ class Renderer:
             chart=self.chart,
         )
         self.memo = memo
+        self._frame: exported.Dossier | None = None  # the neutral dossier's site facts, for the pages' JSON-LD
+        self.neutral: dict[tuple[str, str], exported.Record] = {}  # the records converted for it, by (kind, id)
         if memo is not None:
             memo.begin(self._fingerprint(page_size), self.site.layout())
 
@@ -437,8 +461,8 @@ class Renderer:
         loader = self.env.loader
         assert loader is not None
         sources = [(name, loader.get_source(self.env, name)[0]) for name in sorted(loader.list_templates())]
-        urls = self.site.directory_urls
-        return hashlib.sha256(repr((self.lang, page_size, urls, sources)).encode()).hexdigest()
+        settings = (self.lang, page_size, self.site_url, self.directory_urls)
+        return hashlib.sha256(repr((settings, sources)).encode()).hexdigest()
 
     # -- helpers the templates call ----------------------------------------------------------------------------------
     def label(self, record: model.Record | model.Handle) -> str:
@@ -548,7 +572,10 @@ class Renderer:
         return (min(years), max(years)) if years else None
 
     # -- pages -------------------------------------------------------------------------------------------------------
-    def _page(self, uri: str, template: str, meta: Mapping[str, Any], **context: Any) -> tuple[str, str]:
+    def _page(
+        self, uri: str, template: str, meta: Mapping[str, Any], shows: Sequence[Any] = (), **context: Any
+    ) -> tuple[str, str]:
+        """The page ``uri`` rendered by ``template``; ``shows``, the records it shows, are embedded as JSON-LD."""
         memo = self.memo
         if memo is not None:
             made = memo.previous.get(uri)
@@ -590,6 +617,8 @@ class Renderer:
                 f"template {where}: {type(exc).__name__}: {exc.message or exc} (rendering {uri})"
             ) from None
         body = _BLANK_LINES.sub("\n\n", body).strip()
+        if shows:  # a raw HTML block of its own, after the text: Markdown passes it through, search skips it
+            body += "\n\n" + ask(self._jsonld, tuple((r.record_kind, r.id) for r in shows))
         shown = meta
         if "title" in meta:  # themes print the title as HTML (page titles from headings are escaped already)
             shown = {**meta, "title": markup.html(meta["title"])}
@@ -633,6 +662,22 @@ class Renderer:
             return (1, claim.date.sort_key if claim.date else ("9999",), claim.id)
 
         return tuple(sorted(claims, key=key))
+
+    def _jsonld(self, uri: str, keys: tuple[tuple[str, str], ...]) -> str:
+        """The ``<script type="application/ld+json">`` of page ``uri``: the records ``keys`` in schema.org terms
+        (:mod:`dossier.export.jsonld`), each record's address taken from the site's layout: absolute under
+        ``site_url`` when it is set, else relative to the page (a reader of the page resolves it against the
+        page's own address)."""
+        if self._frame is None:
+            self._frame = adapter.frame(self.dossier, title="", links=self.site.urls(self.directory_urls))
+        here = site_address(uri, self.directory_urls)
+        base = self.site_url or "../" * here.count("/") or "./"
+        records = []
+        for key in keys:
+            if key not in self.neutral:
+                self.neutral[key] = adapter.record(self.dossier.get(*key), self.registry, self.dossier.lang)
+            records.append(self.neutral[key])
+        return jsonld.script(jsonld.page_document(dataclasses.replace(self._frame, base_url=base), records))
 
     def _still(self, made: _Made, uri: str, template: str, meta: Mapping[str, Any], context: dict[str, Any]) -> bool:
         """Whether a page rendered by the previous run would come out the same now: same template, same values
@@ -721,7 +766,11 @@ class Renderer:
                     values = dict(listing.context(sheet.records, self.site)) if listing.context else {}
                     if sheet.uri == f"{listing.folder}/index.md":
                         values.update(self._index_values(kind))
-                    pages.append(self._page(sheet.uri, listing.template, meta, title=title, sheet=sheet, **values))
+                    pages.append(
+                        self._page(
+                            sheet.uri, listing.template, meta, shows=sheet.records, title=title, sheet=sheet, **values
+                        )
+                    )
             if kind.pages is not None:
                 titled_in = next((p.name for p in plan(kind.model) if p.format == "lang" and not p.many), None)
                 for record in self.dossier.records[kind.name]:
@@ -732,7 +781,7 @@ class Renderer:
                     page_values = kind.pages.context(record, self.site) if kind.pages.context else {}
                     pages.append(
                         self._page(
-                            kind.page_uri(record.id), kind.pages.template, meta,
+                            kind.page_uri(record.id), kind.pages.template, meta, shows=(record,),
                             record=record, **{kind.name: record}, **page_values,
                         )
                     )  # fmt: skip
@@ -745,6 +794,14 @@ class Renderer:
             twice = sorted({uri for uri, _ in pages if sum(u == uri for u, _ in pages) > 1})
             raise RenderError(f"two generated pages share a path: {', '.join(twice)}")
         return result
+
+    def data_page(
+        self, uri: str, downloads: Sequence[Mapping[str, Any]], license: Mapping[str, str] | None = None
+    ) -> str:
+        """The page listing the exported files (``data.md.j2``) at ``uri``; see :func:`dossier.publish.downloads`."""
+        title = self.words.gettext("Data")
+        context: dict[str, Any] = {"downloads": list(downloads), "license": license}
+        return self._page(uri, "data.md.j2", {"title": title}, title=title, **context)[1]
 
     def overview(self, page_uri: str = "index.md") -> str:
         """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""

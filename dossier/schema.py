@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from dossier import edtf
@@ -140,8 +140,19 @@ def _filled(value: str) -> str:
     return value
 
 
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def _edtf(value: str) -> str:
     edtf.parse(value)
+    return value
+
+
+def _day(value: str) -> str:
+    """An EDTF date of day precision, exact: the day something was written (a correction's date)."""
+    if not _DAY.match(value):
+        raise ValueError(f"'{value}' is not a day: write it as YYYY-MM-DD (2025-09-04), with no ~ or ?")
+    edtf.parse(value)  # a day the month has
     return value
 
 
@@ -179,6 +190,7 @@ Words = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterVa
 Excerpted = Annotated[str, StringConstraints(min_length=1, max_length=10000), AfterValidator(_filled)]
 Affix = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filled)]
 EdtfText = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_edtf), DATE]
+Day = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_day)]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url), Format("url")]
 Lang = Annotated[str, StringConstraints(pattern=LANG.regex), Format("lang")]
 Flag = Annotated[Literal["true", "false"], FLAG]
@@ -232,6 +244,9 @@ class Note(Strict):
     text: Markdown
     kind: choice(NOTE_KINDS) | None = None  # type: ignore[valid-type]
     lang: Lang | None = None  # the language of the text, when it is not the dossier's
+    date: Day | None = Field(
+        None, description="The day the note was written (YYYY-MM-DD): dates a correction in the feed without git"
+    )
 
 
 Notes = tuple[Note, ...]

@@ -56,9 +56,15 @@ from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
+
+from dossier.schema import N_
+
+if TYPE_CHECKING:
+    from dossier.i18n import Words
+    from dossier.registry import Registry
 
 log = logging.getLogger("mkdocs.plugins.dossier.search")
 
@@ -544,6 +550,38 @@ def _text(fragment: str) -> str:
 def _searched_by_theme(config: Mapping[str, Any]) -> bool:
     """Whether the site uses a search plugin of its own (Material's, MkDocs'): then it is not indexed here."""
     return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
+
+
+# The search box's own words (Material's catalogue has the rest: "no results", "1 result" ...), by the keys
+# assets/search.js looks up; the names of the kinds ("kind.<name>", "kinds.<name>") come from the registry.
+BOX_WORDS = {
+    "kinds": N_("Kind"),
+    "kinds.all": N_("All"),
+    "kind.page": N_("Page"),
+    "kinds.page": N_("Pages"),
+    "passage": N_("passage {n}"),
+    "in": N_("in {lang}"),
+    "more": N_("Show more results"),
+    "file": N_(
+        "Search does not work with the site opened from disk (file://): the browser does not let it read the index. "
+        "Serve the site folder over HTTP, for example with: python -m http.server -d site"
+    ),
+    "indexing": N_("The search index is being built: try again in a few seconds."),
+    "missing": N_("This site has no search index: build it with dossier index."),
+    "error": N_("Search is not available."),
+}
+
+
+def box_words(words: Words, registry: Registry) -> dict[str, str]:
+    """The search box's words in the interface language: what ``theme/partials/dossier-search.html`` hands to
+    ``assets/search.js``."""
+    found = {key: words.gettext(msgid) for key, msgid in BOX_WORDS.items()}
+    for kind in registry:
+        one, many = kind.noun
+        if one:
+            found[f"kind.{kind.name}"] = words.gettext(one)
+            found[f"kinds.{kind.name}"] = words.gettext(many)
+    return found
 
 
 def before_build(config: Mapping[str, Any], *, serving: bool = False) -> None:

@@ -292,12 +292,9 @@ def wait_for(condition: Callable[[], bool], timeout: float, server: subprocess.P
 
 
 def page_url(src_uri: str, directory_urls: bool) -> str:
-    stem = src_uri.removesuffix(".md")
-    if not directory_urls:
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
+    from dossier.render import site_address
+
+    return site_address(src_uri, directory_urls)
 
 
 def rss_mb(pid: int) -> float | None:

@@ -3,6 +3,7 @@
     python scripts/bench_export.py                       # M (18,500 records), 2 interleaved runs
     python scripts/bench_export.py --size S --runs 1     # a quick run
     python scripts/bench_export.py --project DIR         # an existing project (mkdocs.yml, data/)
+    python scripts/bench_export.py --before REV          # and what publishing them adds to `mkdocs build`
 
 The synthetic project is committed to a fresh git repository (two commits, the second touching a tenth of the
 records), so the feed's one ``git log`` pass is measured too. Each run, in a fresh process:
@@ -11,7 +12,10 @@ records), so the feed's one ``git log`` pass is measured too. Each run, in a fre
 - ``export``: the neutral form, the history pass and every format, written to a folder; its peak memory;
 - ``build``: ``mkdocs build`` of the project (the plugin generating the site), wall time.
 
-Export and build runs alternate, so a machine busy for a while slows both alike. Prints a Markdown table and, with
+Export and build runs alternate, so a machine busy for a while slows both alike. With ``--before REV``, each run
+also builds the project with the ``dossier`` package of commit ``REV`` (``git archive``, put first on PYTHONPATH),
+alternating with the build of the current code: what the site pays for publishing the exports (the files under
+``dati/``, the Dati page, the JSON-LD of every page), in time and peak memory. Prints a Markdown table and, with
 ``--json``, writes every figure. Run it with the virtualenv's Python.
 """
 
@@ -103,29 +107,43 @@ def child(project: Path, out: Path, *, load_only: bool) -> dict[str, Any]:
     return figures
 
 
-# Runs a command and prints the peak memory of that command alone (a fresh child: RUSAGE_CHILDREN is its own).
+# Runs a command and prints the peak memory and the CPU time of that command alone (a fresh child: RUSAGE_CHILDREN
+# is its own). CPU time moves less than wall time when other work shares the machine.
 WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "sys.stderr.write('\\nPEAK_KB=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "sys.stderr.write('\\nPEAK_KB=%d CPU_S=%.3f\\n' % (used.ru_maxrss, used.ru_utime + used.ru_stime))\n"
     "sys.exit(code)\n"
 )
 
 
-def build(project: Path) -> tuple[float, float]:
-    """``mkdocs build`` wall time and its peak memory (MB)."""
+def build(project: Path, code: Path | None = None) -> tuple[float, float, float]:
+    """``mkdocs build``: wall time, peak memory (MB) and CPU time; with the ``dossier`` package found in ``code``, if
+    given."""
     shutil.rmtree(project / "site", ignore_errors=True)
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    env = {**ENV, "PYTHONPATH": str(code)} if code else ENV
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-c", WRAPPER, mkdocs, "build", "-q"], cwd=project, env=ENV, capture_output=True, text=True,
+        [sys.executable, "-c", WRAPPER, mkdocs, "build", "-q"], cwd=project, env=env, capture_output=True, text=True,
         check=False,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     if run.returncode != 0:
         raise SystemExit(f"mkdocs build failed:\n{run.stderr[-2000:]}")
     peak_kb = int(run.stderr.rsplit("PEAK_KB=", 1)[1].split()[0])
-    return elapsed, peak_kb / 1024
+    cpu = float(run.stderr.rsplit("CPU_S=", 1)[1].split()[0])
+    return elapsed, peak_kb / 1024, cpu
+
+
+def checkout(rev: str, workdir: Path) -> Path:
+    """The ``dossier`` package as it was at commit ``rev``, in a folder of its own."""
+    folder = workdir / "before"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "dossier"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,22 +153,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--project", type=Path, help="measure this project instead of a synthetic one")
     parser.add_argument("--no-build", action="store_true", help="measure the exports only")
+    parser.add_argument("--before", metavar="REV", help="also build with the package of this commit, interleaved")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         workdir = Path(tmp)
         project = args.project.resolve() if args.project else prepare(args.size, args.seed, workdir)
-        loads, exports, builds, build_peaks = [], [], [], []
+        before = checkout(args.before, workdir) if args.before and not args.no_build else None
+        loads, exports, builds, build_peaks, befores, before_peaks = [], [], [], [], [], []
+        build_cpus: list[float] = []
+        before_cpus: list[float] = []
         for n in range(args.runs):
             out = workdir / f"out-{n}"
             out.mkdir()
             loads.append(child(project, out, load_only=True))
             exports.append(child(project, out, load_only=False))
+            if before is not None:
+                seconds, peak, cpu = build(project, before)
+                befores.append(seconds)
+                before_peaks.append(peak)
+                before_cpus.append(cpu)
             if not args.no_build:
-                seconds, peak = build(project)
+                seconds, peak, cpu = build(project)
                 builds.append(seconds)
                 build_peaks.append(peak)
+                build_cpus.append(cpu)
             shutil.rmtree(out)
         load_average = os.getloadavg()
 
@@ -169,8 +197,16 @@ def main(argv: list[str] | None = None) -> int:
         **{f"{k}_mb": exports[0][f"{k}_bytes"] / 1e6 for k in FORMATS},
         "build_s": statistics.median(builds) if builds else None,
         "build_runs_s": builds,
+        "build_cpu_s": statistics.median(build_cpus) if build_cpus else None,
+        "build_cpu_runs_s": build_cpus,
         "build_peak_mb": max(build_peaks) if build_peaks else None,
         "export_runs_s": [r["export"] for r in exports],
+        "before": args.before if befores else None,
+        "build_before_s": statistics.median(befores) if befores else None,
+        "build_before_runs_s": befores,
+        "build_before_cpu_s": statistics.median(before_cpus) if before_cpus else None,
+        "build_before_cpu_runs_s": before_cpus,
+        "build_before_peak_mb": max(before_peaks) if before_peaks else None,
         "loadavg": load_average,
     }
     print(
@@ -186,11 +222,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| **all exports (without load)** | **{figures['export_s']:.2f}** | |")
     if builds:
         share = figures["export_s"] / figures["build_s"]
-        print(f"| mkdocs build | {figures['build_s']:.1f} | |")
+        print(f"| mkdocs build (CPU time {figures['build_cpu_s']:.1f} s) | {figures['build_s']:.1f} | |")
         print(f"| **exports / build** | **{share:.1%}** | |")
+    if befores:
+        added = figures["build_s"] - figures["build_before_s"]
+        added_cpu = figures["build_cpu_s"] - figures["build_before_cpu_s"]
+        cpu_share = added_cpu / figures["build_before_cpu_s"]
+        print(
+            f"| mkdocs build with the package of {args.before} (CPU time {figures['build_before_cpu_s']:.1f} s) "
+            f"| {figures['build_before_s']:.1f} | |"
+        )
+        print(
+            f"| **added to the build by publishing** | **{added:.1f} ({added / figures['build_before_s']:.1%}); "
+            f"CPU time {added_cpu:.1f} ({cpu_share:.1%})** | |"
+        )
     print(
         f"peak memory: load alone {figures['load_peak_mb']:.0f} MB, load + exports {figures['export_peak_mb']:.0f} MB"
         + (f", mkdocs build {figures['build_peak_mb']:.0f} MB" if build_peaks else "")
+        + (f" ({figures['build_before_peak_mb']:.0f} MB with {args.before})" if before_peaks else "")
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

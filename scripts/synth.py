@@ -26,6 +26,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+from dossier import publish
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
 
@@ -754,6 +755,7 @@ class Synth:
         nav = "".join(
             f"  - {words.gettext(k.listing.title)}: {k.listing.folder}/index.md\n" for k in DEFAULT if k.listing
         )
+        nav += f"  - {words.gettext('Data')}: {publish.PAGE}\n"
         self.files["mkdocs.yml"] = MKDOCS_YML.format(size=self.size, counts=self.counts, nav=nav)
         self.files["docs/index.md"] = INDEX_MD.format(size=self.size)
         return dict(sorted(self.files.items()))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 # Folders of generated pages that the crawl visits (with the home page).
-CRAWLED = ("actors", "sources", "timeline", "quotes", "claims")
+CRAWLED = ("actors", "sources", "timeline", "quotes", "claims", "dati")
 CRAWL_TABS = 6
 
 # A word of exactly one event's title, in no other event: its search result must land on that event.
@@ -512,3 +512,31 @@ def test_every_generated_page_loads_without_errors_or_foreign_requests(site: Pat
     problems = recorder.take()
     bad = sorted({re.sub(r"^\[([^\]]*)\].*", r"\1", problem, flags=re.S) for problem in problems})
     assert not problems, f"{len(bad)} of {len(urls)} pages had problems: {bad}\n" + "\n".join(problems)
+
+
+# (e) The Dati page and the feed -------------------------------------------------------------------------------------
+
+
+def test_the_data_page_downloads_and_the_feed_link_work(recorder: Recorder) -> None:
+    import feedparser
+
+    page = recorder.page
+    recorder.goto("")
+    page.get_by_role("link", name="Dati").first.click()
+    page.wait_for_url(re.compile(r"/dati/$"))
+    recorder.visited.append(page.url)
+    links = page.locator("article a[href]").evaluate_all("as => as.map(a => a.href)")
+    downloads = [url for url in links if urlsplit(url).hostname == "127.0.0.1" and "#" not in url]
+    assert len(downloads) >= 8
+    for url in downloads:
+        response = page.request.get(url)
+        assert response.ok, f"{url}: HTTP {response.status}"
+        assert response.body(), url
+    # The feed, as a reader's browser finds it from the head of any page.
+    recorder.goto("actors/vladimir-putin/")
+    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert feed.count() == 1
+    response = page.request.get(feed.evaluate("link => link.href"))
+    assert response.ok
+    parsed = feedparser.parse(response.body())
+    assert parsed.bozo is False and parsed.feed.title == "Dossier Pechino, settembre 2025"

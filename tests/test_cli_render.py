@@ -32,7 +32,7 @@ def test_render_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     result = run(["dossier", "render", "--out", "mine"], project)
     assert result.returncode == 1
     assert result.stderr == (
-        "error: mine is not empty and was not written by 'dossier render': choose another folder\n"
+        "error: mine is not empty and was not written by 'dossier render' or 'dossier export': choose another folder\n"
     )
     assert (project / "mine/notes.txt").read_text(encoding="utf-8") == "keep me"
 

@@ -3,6 +3,7 @@ build` make the same pages for every option of the plugin; a wrong option value 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,21 +18,25 @@ from dossier.render import ASSETS
 
 
 def _option(project: Path, text: str) -> None:
-    """Add ``text`` (lines at the plugin's indentation) to the dossier plugin's options in mkdocs.yml."""
+    """Add ``text`` (lines at the plugin's indentation) to the dossier plugin's options in mkdocs.yml, in place of the
+    option of the same name if mkdocs.yml sets it."""
     config = project / "mkdocs.yml"
     source = config.read_text(encoding="utf-8")
+    name = text.strip().split(":")[0]
+    source = re.sub(rf"\n      {name}:.*(\n        .*)*", "", source)
     changed = source.replace("  - dossier:\n      data_dir: data\n", f"  - dossier:\n      data_dir: data\n{text}")
     assert changed != source
     config.write_text(changed, encoding="utf-8")
 
 
 def _plugin_pages(project: Path, tmp_path: Path, **env: str) -> dict[str, str]:
-    """The pages the plugin generates in a real `mkdocs build` of ``project``."""
+    """The pages the plugin generates in a real `mkdocs build` of ``project``, and the exports it publishes."""
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     build(config)
     plugin = config.plugins["dossier"]
     assert isinstance(plugin, DossierPlugin)
-    return dict(plugin.build.pages)
+    published = {uri: (tmp_path / "site" / uri).read_bytes().decode("utf-8") for uri in plugin.build.data}
+    return {**plugin.build.pages, **published}
 
 
 def _rendered_pages(project: Path, **env: str) -> dict[str, str]:
@@ -41,7 +46,7 @@ def _rendered_pages(project: Path, **env: str) -> dict[str, str]:
     out = project / "out"
     docs = {p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*") if p.is_file()}
     return {
-        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8")  # as they are: the CSV tables end lines in \r\n
         for p in out.rglob("*")
         if p.is_file() and p.name != ".dossier-render" and p.relative_to(out).as_posix() not in (*docs, *ASSETS)
     }
@@ -113,6 +118,31 @@ def test_env_values_apply_to_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         ("page_size: many", "Plugin 'dossier' option 'page_size': expected a whole number, got 'many'"),
         ("lang: xx", "Plugin 'dossier' option 'lang': no interface strings for 'xx': expected one of en, fr, it"),
         ("templates: nowhere", "Plugin 'dossier' option 'templates': The path '{root}/nowhere' isn't an existing"),
+        (
+            "license: CC-BY-4.0",
+            "Plugin 'dossier' option 'license': expected a mapping of name (an identifier such as CC-BY-4.0), path "
+            "(the licence's http(s) address) and title, got 'CC-BY-4.0'",
+        ),
+        (
+            "license: {name: CC-BY-4.0, url: 'https://creativecommons.org/licenses/by/4.0/'}",
+            "Plugin 'dossier' option 'license': unknown key 'url': expected name (an identifier such as CC-BY-4.0), "
+            "path (the licence's http(s) address) and title",
+        ),
+        (
+            "license: {title: Libera}",
+            "Plugin 'dossier' option 'license': give 'name' or 'path' (or both): name (an identifier",
+        ),
+        (
+            "license: {name: CC BY 4.0}",
+            "Plugin 'dossier' option 'license': 'name' must be a licence identifier of letters, digits, '.', '+' and "
+            "'-' (CC-BY-4.0, ODbL-1.0), got 'CC BY 4.0'",
+        ),
+        (
+            "license: {path: creativecommons.org/licenses/by/4.0/}",
+            "Plugin 'dossier' option 'license': 'path' must be the licence's http(s) address, got "
+            "'creativecommons.org/licenses/by/4.0/'",
+        ),
+        ("license: {name: ''}", "Plugin 'dossier' option 'license': 'name' must be a single line of text, got ''"),
     ],
 )
 def test_a_wrong_option_names_itself_in_the_command_and_the_build(tmp_path: Path, option: str, message: str) -> None:

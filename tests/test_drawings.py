@@ -79,8 +79,8 @@ def test_relative_urls_agree_with_mkdocs(target: str, base: str, expected: str) 
 
 def test_links_in_drawings_follow_use_directory_urls(tmp_path: Path) -> None:
     data = _tiny(tmp_path)
-    folders = render(load(data), use_directory_urls=True)
-    flat = render(load(data), use_directory_urls=False)
+    folders = render(load(data), directory_urls=True)
+    flat = render(load(data), directory_urls=False)
     assert NODE_HREF.findall(folders["actors/mario.md"]) == ["../luisa/"]
     assert NODE_HREF.findall(flat["actors/mario.md"]) == ["luisa.html"]
     assert NODE_HREF.findall(folders["actors/index.md"]) == ["luisa/", "mario/"]

@@ -23,7 +23,7 @@ DOSSIERS = {
         "text": "A Lanza Anna Berg ha parlato di circa 15mila soldati. Altri dicono 11mila.",
         "first": "circa 15mila soldati", "second": "11mila",
         "expect": ["<h1", "Cronologia", "Settembre 2025", "3 settembre 2025", "circa 15.000 soldati", "11.000 soldati",
-                   "Il dossier raccoglie 2 attori, 1 evento, 0 citazioni, 2 affermazioni, 1 domanda e 1 fonte.",
+                   "Il dossier raccoglie 2 attori, 1 evento, 0 citazioni, 2 affermazioni, 1 domanda, 1 fonte e 0 temi.",
                    "Le risposte a confronto", "Chi lo dice"],
     },
     "en": {
@@ -33,7 +33,7 @@ DOSSIERS = {
         "first": "about 15,000 soldiers", "second": "11,000",
         "expect": ["<h1", "Timeline", "September 2025", "September 3, 2025", "about 15,000 soldiers",
                    "11,000 soldiers", "The answers compared", "Who says it",
-                   "The dossier holds 2 actors, 1 event, 0 quotes, 2 claims, 1 question, and 1 source."],
+                   "The dossier holds 2 actors, 1 event, 0 quotes, 2 claims, 1 question, 1 source, and 0 topics."],
     },
     "fr": {
         "country": "Nordlande", "person": "Anna Berg", "event": "Sommet à Lanza", "unit": "soldats",
@@ -42,7 +42,7 @@ DOSSIERS = {
         "first": "environ 15 000 soldats", "second": "11 000",
         "expect": ["<h1", "Chronologie", "Septembre 2025", "3 septembre 2025", "environ 15\u202f000 soldats",
                    "11\u202f000 soldats", "Le dossier réunit 2 acteurs, 1 événement, 0 citation, 2 affirmations, "
-                   "1 question et 1 source.", "Les réponses comparées", "Qui le dit"],
+                   "1 question, 1 source et 0 thème.", "Les réponses comparées", "Qui le dit"],
     },
 }  # fmt: skip
 

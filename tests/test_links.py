@@ -37,7 +37,7 @@ def test_a_link_into_the_site_by_its_path_is_refused(problems: Problems, target:
     assert found == [
         f"data/events/x.yml:3:10: event 'x': summary: link ({target}) points into the site by its path, which "
         "changes as the dossier grows: link a record by its kind and id instead, as [testo](claim:an-id) "
-        "(kinds: actor, event, quote, claim, source)"
+        "(kinds: actor, event, quote, claim, question, source, tag)"
     ]
 
 

@@ -120,7 +120,16 @@ def test_the_hook_runs_from_a_local_clone_offline(tmp_path: Path) -> None:
     # A clone of this repository as it is now (committed or not), the way another repository would pin it.
     clone = tmp_path / "dossier-clone"
     ignored = shutil.ignore_patterns(
-        ".git", ".venv", "site", "build", "schemas", "*.egg-info", "__pycache__", ".*cache", ".hypothesis"
+        ".git",
+        ".venv",
+        "site",
+        "build",
+        "schemas",
+        "*.egg-info",
+        "__pycache__",
+        ".*cache",
+        ".hypothesis",
+        "node_modules",
     )
     shutil.copytree(ROOT, clone, ignore=ignored)
     _git("init", "-q", cwd=clone)

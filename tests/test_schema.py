@@ -109,7 +109,7 @@ def test_minimal_dossier_loads(load_ok: LoadOk) -> None:
     assert [q.id for q in loaded.questions] == ["soldati-nordcoreani-inviati"]
     assert [s.id for s in loaded.sources] == [SOURCE]
     assert [t.id for t in loaded.tags] == ["alleanza-russia-corea-del-nord"]
-    assert len(loaded) == 10
+    assert len(loaded) == 11
 
 
 def test_references_are_resolved_into_objects(load_ok: LoadOk) -> None:

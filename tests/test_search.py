@@ -47,6 +47,7 @@ def test_the_index_holds_the_reader_pages_and_no_list_of_links(project: Path) ->
     expected |= {"/timeline/": "event", "/quotes/": "quote", "/claims/": "claim"}
     expected |= {f"/actors/{p.stem}/": "actor" for p in (data / "actors").glob("*.yml")}
     expected |= {f"/sources/{p.stem}/": "source" for p in (data / "sources").glob("*.yml")}
+    expected |= {"/questions/": "question"} | {f"/tags/{p.stem}/": "tag" for p in (data / "tags").glob("*.yml")}
     assert {url: page["filters"]["kind"] for url, page in pages.items()} == {k: [v] for k, v in expected.items()}
     # Not the overview (its content is on the home page), the indexes of actors and sources, the tags page, 404.
     for url in ("/overview/", "/actors/", "/sources/", "/tags/", "/404.html"):
@@ -86,7 +87,7 @@ def test_text_in_another_language_is_indexed_on_its_own_in_that_language(project
     assert "warmest" not in pagefind_pages(project / "site/pagefind")["/quotes/"]["content"]
     manifest = json.loads((project / "site/pagefind" / search.MANIFEST).read_text(encoding="utf-8"))
     assert (manifest["state"], manifest["lang"], manifest["pages"], list(manifest["languages"])) == (
-        "ready", "it", 23, ["en"]
+        "ready", "it", searchable_pages(project / "site"), ["en"]
     )  # fmt: skip
     # What tells the search box that a query may be English: the first four letters of the words, without accents.
     assert manifest["languages"]["en"] == sorted(search._keys(original["text"]))
@@ -315,3 +316,33 @@ def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_pat
 def test_the_preview_hands_no_page_over_during_its_builds(site: Path) -> None:
     search.before_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
     assert search._Session.current is None  # its site is indexed once written, in the background
+
+
+# -- the search box's words -------------------------------------------------------------------------------------------
+def test_the_search_box_words_come_from_the_catalogues_for_every_kind() -> None:
+    from dossier.i18n import Words
+    from dossier.kinds import DEFAULT
+
+    script = (Path(search.__file__).parent / "assets" / "search.js").read_text(encoding="utf-8")
+    material = {"placeholder", "none", "one", "other", "more.one", "more.other"}  # Material's catalogue gives these
+    asked = set(re.findall(r'say\("([a-z.]+)"', script)) - material
+    assert {"kinds", "more", "passage", "in"} <= asked
+    english = search.box_words(Words("en"), DEFAULT)
+    for lang in ("it", "fr", "en"):
+        words = search.box_words(Words(lang), DEFAULT)
+        assert asked <= words.keys(), lang
+        for kind in DEFAULT:  # the filter's buttons and each result's label, for every kind of page
+            assert words[f"kind.{kind.name}"] and words[f"kinds.{kind.name}"], (lang, kind.name)
+        if lang != "en":  # translated, not English left in place
+            assert words["more"] != english["more"] and words["kinds.event"] != english["kinds.event"]
+    italian = search.box_words(Words("it"), DEFAULT)
+    assert (italian["kind.question"], italian["kinds.tag"], italian["kinds.all"]) == ("Domanda", "Temi", "Tutti")
+
+
+def test_the_built_search_box_speaks_the_sites_language(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    result = run(["mkdocs", "build", "--strict"], project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    strings = json.loads(re.search(r"data-strings='([^']*)'", html).group(1).replace("&#39;", "'"))  # type: ignore[union-attr]
+    assert strings["kinds.question"] == "Domande" and strings["kind.event"] == "Evento"

@@ -38,6 +38,15 @@ class UnknownFormat(ValueError):
     """A format name that is not one of :data:`FORMATS`."""
 
 
+def check_formats(formats: Collection[str]) -> None:
+    """Raise :class:`UnknownFormat`, naming them and the known ones, if any of ``formats`` is not known."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise UnknownFormat(
+            f"unknown format {', '.join(repr(u) for u in unknown)}: expected one of {', '.join(FORMATS)}"
+        )
+
+
 def export_files(
     dossier: Dossier,
     formats: Collection[str] = FORMATS,
@@ -54,11 +63,7 @@ def export_files(
     ``dates`` (from :func:`dossier.export.history.record_dates`) dates the feed's entries; ``license`` (a Data
     Package licence: ``{"name": ..., "path": ..., "title": ...}``) is declared in ``datapackage.json``.
     """
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise UnknownFormat(
-            f"unknown format {', '.join(repr(u) for u in unknown)}: expected one of {', '.join(FORMATS)}"
-        )
+    check_formats(formats)
     files: dict[str, bytes] = {}
     if "json" in formats:
         files["dossier.json"] = jsondoc.to_json(dossier)
@@ -76,4 +81,4 @@ def export_files(
     return dict(sorted(files.items()))
 
 
-__all__ = ["FILES", "FORMATS", "Dossier", "UnknownFormat", "export_files"]
+__all__ = ["FILES", "FORMATS", "Dossier", "UnknownFormat", "check_formats", "export_files"]

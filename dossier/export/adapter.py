@@ -8,6 +8,7 @@ project declares reaches the generic exports (JSON, its JSON Schema, CSV and its
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Iterable, Mapping
@@ -94,6 +95,26 @@ def _point(date: edtf.Date | None) -> Point | None:
     return Point(year=date.year, month=date.month, day=date.day, approximate=date.approximate, uncertain=date.uncertain)
 
 
+def frame(
+    core: model.Dossier,
+    *,
+    title: str,
+    base_url: str | None = None,
+    links: Mapping[tuple[str, str], str] | None = None,
+) -> Dossier:
+    """The neutral dossier without records: its kinds, words and site facts, which is all that exporting one
+    record needs (a page's JSON-LD: see :func:`record`)."""
+    return Dossier(
+        title=title, lang=core.lang, kinds=kinds_of(core.registry), records={}, words=_labels(core.registry, core.lang),
+        base_url=_slash(base_url), links=dict(links or {}),
+    )  # fmt: skip
+
+
+def record(core_record: model.Record, registry: Registry, lang: str) -> Record:
+    """The neutral form of one record of a dossier in ``lang`` (the dossier's language)."""
+    return _record(core_record, lang, registry)
+
+
 def from_core(
     core: model.Dossier,
     *,
@@ -101,31 +122,33 @@ def from_core(
     base_url: str | None = None,
     links: Mapping[tuple[str, str], str] | None = None,
     data_dir: Path | None = None,
+    known: Mapping[tuple[str, str], Record] | None = None,
 ) -> Dossier:
     """The neutral form of a loaded dossier.
 
     ``title`` is the site's name; ``base_url`` its published address (MkDocs' ``site_url``), if any; ``links``
     maps (kind, id) to the record's site-relative URL (``actors/kim-jong-un/``,
     ``timeline/2025/#incontro-putin-kim-diaoyutai``), as the renderer places it; ``data_dir``, the folder the
-    dossier was loaded from, lets the feed date records from the history of their files.
+    dossier was loaded from, lets the feed date records from the history of their files; ``known``, records of
+    this very dossier already converted by :func:`record` (for the pages' JSON-LD), by (kind, id).
     """
     lang = core.lang
-    kinds = kinds_of(core.registry)
+    known = known or {}
     records = {
-        kind.name: tuple(_record(r, lang, core.registry) for r in core.records[kind.name]) for kind in core.registry
+        kind.name: tuple(
+            known.get((kind.name, r.id)) or _record(r, lang, core.registry) for r in core.records[kind.name]
+        )
+        for kind in core.registry
     }
     files: dict[tuple[str, str], tuple[str, ...]] = {}
     if data_dir is not None:
         for declared in core.registry:
             present = _listing(data_dir / declared.folder)
-            for record in core.records[declared.name]:
-                names = [f"{record.id}.yml", f"{record.id}.yaml", *_stored_names(record)]
+            for core_record in core.records[declared.name]:
+                names = [f"{core_record.id}.yml", f"{core_record.id}.yaml", *_stored_names(core_record)]
                 found = tuple(f"{declared.folder}/{n}" for n in names if n in present)
-                files[(declared.name, record.id)] = found
-    return Dossier(
-        title=title, lang=lang, kinds=kinds, records=records, words=_labels(core.registry, lang),
-        base_url=_slash(base_url), links=dict(links or {}), files=files,
-    )  # fmt: skip
+                files[(declared.name, core_record.id)] = found
+    return dataclasses.replace(frame(core, title=title, base_url=base_url, links=links), records=records, files=files)
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from pathlib import Path
 from dossier.export.neutral import Dossier
 
 _MARK = "\x01"
+SHALLOW = "a shallow clone has no full history (fetch it with fetch-depth: 0)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def file_history(folder: Path) -> History:
     if shallow.returncode != 0:
         return History({}, "not in a git repository")
     if shallow.stdout.strip() == b"true":
-        return History({}, "a shallow clone has no full history (fetch it with fetch-depth: 0)")
+        return History({}, SHALLOW)
     log = _git(folder, "log", f"--format={_MARK}%cI", "--name-only", "-z", "--no-renames", "--relative", "--", ".")
     if log.returncode != 0:  # a repository with no commit yet
         return History({}, log.stderr.decode("utf-8", "replace").strip() or "git log failed")

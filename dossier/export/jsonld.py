@@ -17,6 +17,7 @@ A record's ``@id`` is its page's address when the site's address is known, else 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -225,6 +226,14 @@ class _Builder:
 def record_document(dossier: Dossier, record: Record) -> dict[str, Any]:
     """The JSON-LD of one record, with its ``@context``: what its page embeds."""
     return {"@context": CONTEXT_URL, **_Builder(dossier).record(record)}
+
+
+def page_document(dossier: Dossier, records: Sequence[Record]) -> dict[str, Any]:
+    """What one page embeds: its record's document, or the records it lists as one ``@graph``."""
+    if len(records) == 1:
+        return record_document(dossier, records[0])
+    builder = _Builder(dossier)
+    return {"@context": CONTEXT_URL, "@graph": [builder.record(r) for r in records]}
 
 
 def graph(dossier: Dossier) -> dict[str, Any]:
