@@ -68,6 +68,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.preview: Preview | None = None
         self.build = Build()
         self.kept = publish.Kept()  # under serve: the exports of the last build, published again if nothing changed
+        self.search = search.Indexer()  # the site's search index, built as the pages are written
         self.scratch: Path | None = None  # where the exports wait to be copied into the site (not held in memory)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -79,7 +80,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             self.preview = None
 
     def on_shutdown(self) -> None:
-        search.shutdown()
+        self.search.shutdown()
         if self.preview is not None:
             self.preview.close()
         self.preview = None
@@ -88,7 +89,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = Build()
         preview = self.preview
-        search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
+        self.search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
         root = Path(config.config_file_path or ".").resolve().parent
         lang = interface_language(self.config.lang, config.theme.get("language") if config.theme else None)
         self.build.lang = lang
@@ -273,7 +274,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         title_lang = page.meta.get(TITLE_LANG) if page.meta else None
         if title_lang:  # the title in the theme's header is in another language than the page's
             output = markup.header_title_language(output, str(title_lang))
-        search.add_page(page.url, output)  # indexed while the next pages are built
+        self.search.add_page(page.url, output)  # indexed while the next pages are built
         if self.preview is not None:
             self.preview.themed(page, output)
         kept = self.build.drawings.pop(page.file.src_uri, None)
@@ -292,14 +293,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        search.after_build(config, serving=self.preview is not None)  # in the background under serve
+        self.search.after_build(config, serving=self.preview is not None)  # in the background under serve
         if self.preview is not None:
             self.preview.built()
         else:
             self._drop_scratch()
 
     def on_build_error(self, *, error: Exception) -> None:
-        search.abort()
+        self.search.abort()
         if self.preview is not None:
             self.preview.failed()
         else:

@@ -801,7 +801,7 @@ class Renderer:
         """The page listing the exported files (``data.md.j2``) at ``uri``; see :func:`dossier.publish.downloads`."""
         title = self.words.gettext("Data")
         context: dict[str, Any] = {"downloads": list(downloads), "license": license}
-        return self._page(uri, "data.md.j2", {"title": title}, title=title, **context)[1]
+        return self._page(uri, "data.md.j2", {"title": title, **NOT_SEARCHED}, title=title, **context)[1]
 
     def overview(self, page_uri: str = "index.md") -> str:
         """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""

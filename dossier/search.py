@@ -56,7 +56,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -584,50 +584,71 @@ def box_words(words: Words, registry: Registry) -> dict[str, str]:
     return found
 
 
-def before_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
-    """At the start of every build. A background indexing of the previous preview build stops here, before MkDocs
-    empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind starts, to be
-    given the pages as MkDocs writes them (:func:`add_page`). Not under serve: handing pages over costs the build
-    a little (encoding them), and a preview's rebuild must not wait for search; its site is indexed afterwards."""
-    _Job.stop()
-    _Session.stop()
-    if not serving and not _searched_by_theme(config):
-        _Session.current = _Session()
+class Indexer:
+    """The search index of the builds of one program (the plugin holds one for its life): the pages handed to
+    Pagefind while a build writes them, and under ``mkdocs serve`` the background indexing of the last build."""
 
+    def __init__(self) -> None:
+        self.session: _Session | None = None
+        self.job: _Job | None = None
+        self._lock = threading.Lock()
 
-def add_page(url: str, output: str) -> None:
-    """A page as MkDocs writes it (``url``: its address from the site's root, as MkDocs links it)."""
-    session = _Session.current
-    if session is not None:
-        session.pages.put((f"/{url}", output))
+    def before_build(self, config: Mapping[str, Any], *, serving: bool = False) -> None:
+        """At the start of every build. A background indexing of the previous preview build stops here, before
+        MkDocs empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind
+        starts, to be given the pages as MkDocs writes them (:meth:`add_page`). Not under serve: handing pages over
+        costs the build a little (encoding them), and a preview's rebuild must not wait for search; its site is
+        indexed afterwards."""
+        self._stop_job()
+        self._stop_session()
+        if not serving and not _searched_by_theme(config):
+            self.session = _Session()
 
+    def add_page(self, url: str, output: str) -> None:
+        """A page as MkDocs writes it (``url``: its address from the site's root, as MkDocs links it)."""
+        session = self.session
+        if session is not None:
+            session.pages.put((f"/{url}", output))
 
-def after_build(config: Mapping[str, Any], *, serving: bool = False) -> None:
-    """Once MkDocs has written the site: finish its index, or under ``mkdocs serve`` finish it in the background."""
-    session, _Session.current = _Session.current, None
-    if session is None and _searched_by_theme(config):
-        return
-    site_dir = Path(config["site_dir"])
-    if serving:
-        _Job.start(site_dir)
-        return
-    report = session.finish(site_dir) if session is not None else index_site(site_dir)
-    others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
-    after = " after the pages" if session is not None and session.service is not None else ""
-    found = f"{report.pages} pages{f' and {others}' if others else ''}"
-    log.info(f"dossier: search index: {found} ({report.seconds:.1f} s{after})")
-    if not report.marked:
-        log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
+    def after_build(self, config: Mapping[str, Any], *, serving: bool = False) -> None:
+        """Once MkDocs has written the site: finish its index, or under ``mkdocs serve`` finish it in the
+        background."""
+        session, self.session = self.session, None
+        if session is None and _searched_by_theme(config):
+            return
+        site_dir = Path(config["site_dir"])
+        if serving:
+            self._stop_job()
+            job = _Job.start(site_dir)
+            with self._lock:
+                self.job = job
+            return
+        report = session.finish(site_dir) if session is not None else index_site(site_dir)
+        others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
+        after = " after the pages" if session is not None and session.service is not None else ""
+        found = f"{report.pages} pages{f' and {others}' if others else ''}"
+        log.info(f"dossier: search index: {found} ({report.seconds:.1f} s{after})")
+        if not report.marked:
+            log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
 
+    def abort(self) -> None:
+        """The build failed: its pages are not indexed."""
+        self._stop_session()
 
-def abort() -> None:
-    """The build failed: its pages are not indexed."""
-    _Session.stop()
+    def shutdown(self) -> None:
+        self._stop_job()
+        self._stop_session()
 
+    def _stop_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.stop()
 
-def shutdown() -> None:
-    _Job.stop()
-    _Session.stop()
+    def _stop_job(self) -> None:
+        with self._lock:
+            job, self.job = self.job, None
+        if job is not None:
+            job.cancel()
 
 
 class _Session:
@@ -635,8 +656,6 @@ class _Session:
     and once the site is written only the index files are left to write (on M, indexing the written site
     afterwards took most of what Material's search plugin costs). A thread hands the pages over, so that the build
     never waits for Pagefind; pages without ``data-pagefind-body`` are not sent (Pagefind would leave them out)."""
-
-    current: ClassVar[_Session | None] = None
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -709,15 +728,12 @@ class _Session:
             self.service.kill()
             raise
 
-    @classmethod
-    def stop(cls) -> None:
-        session, cls.current = cls.current, None
-        if session is not None:
-            session.pages.put(None)
-            for _ in range(2):  # before the thread ends (it may wait on Pagefind), and if it started one meanwhile
-                if session.service is not None:
-                    session.service.kill()
-                session.thread.join(timeout=30)
+    def stop(self) -> None:
+        self.pages.put(None)
+        for _ in range(2):  # before the thread ends (it may wait on Pagefind), and if it started one meanwhile
+            if self.service is not None:
+                self.service.kill()
+            self.thread.join(timeout=30)
 
 
 @dataclass(eq=False)
@@ -728,27 +744,16 @@ class _Job:
     cancelled: threading.Event = field(default_factory=threading.Event)
     service: _Pagefind | None = None
     thread: threading.Thread | None = None
-    current: ClassVar[_Job | None] = None
-    lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def start(cls, site_dir: Path) -> None:
-        cls.stop()
+    def start(cls, site_dir: Path) -> _Job:
         pending = site_dir / BUNDLE / MANIFEST
         pending.parent.mkdir(parents=True, exist_ok=True)
         pending.write_text('{"state": "indexing"}\n', encoding="utf-8")
         job = cls(site_dir)
         job.thread = threading.Thread(target=job.run, name="dossier-search-index", daemon=True)
-        with cls.lock:
-            cls.current = job
         job.thread.start()
-
-    @classmethod
-    def stop(cls) -> None:
-        with cls.lock:
-            job, cls.current = cls.current, None
-        if job is not None:
-            job.cancel()
+        return job
 
     def check(self) -> None:
         if self.cancelled.is_set():

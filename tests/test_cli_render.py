@@ -118,3 +118,40 @@ def test_every_data_example_in_the_docs_validates(doc: str, tmp_path: Path) -> N
     records = (*dossier.actors, *dossier.events, *dossier.quotes, *dossier.claims, *dossier.questions, *dossier.tags)
     ids = {record.id for record in records}
     assert {Path(target).stem for target, _ in examples} - {s.id for s in dossier.sources} <= ids
+
+
+def test_the_contributor_guides_citations_are_all_verified(tmp_path: Path) -> None:
+    """The guide's examples (a second source in English known by excerpts, one quote cited in two languages, an
+    agency's claim about an event, two answers that disagree) load, and every passage they cite is found."""
+    from dossier import model
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    examples = _examples(ROOT / "docs" / "contribuire.md")
+    for target, text in examples:
+        (tmp_path / target).write_text(text, encoding="utf-8")
+    dossier = load(data)
+    for target, _ in examples:
+        folder, record_id = target.split("/")[1], Path(target).stem
+        kind = next(k for k in dossier.registry if k.folder == folder)
+        record = dossier.get(kind.name, record_id)
+        for citation in model.citations(record):
+            assert citation.span is not None, (target, citation.passage)
+    quote = dossier.get("quote", "kim-avanzando-tutti-settori")
+    assert {dossier.resolve(c.source).lang for c in quote.sources} == {"it", "en"}
+    answers = dossier.links(dossier.get("question", "quanti-soldati-nordcoreani-in-russia")).answers
+    assert {"soldati-nordcoreani-11mila-esempio", "soldati-nordcoreani-15mila"} <= {c.id for c in answers}
+    claim = dossier.get("claim", "durata-incontro-secondo-agenzia")
+    assert claim.subject.record_kind == "event" and claim.according_to.id == "agenzia-di-esempio"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/contribuire.md"])
+def test_every_command_the_docs_name_exists(doc: str) -> None:
+    from dossier.cli import main
+
+    # 'dossier' is also the plugin's and the package's name: only words after `.venv/bin/dossier` or `dossier` at
+    # the start of a code span are commands.
+    invoked = set(re.findall(r"(?:\.venv/bin/|`)dossier ([a-z]+)\b", (ROOT / doc).read_text(encoding="utf-8")))
+    assert invoked <= set(main.commands), invoked - set(main.commands)  # type: ignore[attr-defined]
+    if doc == "docs/contribuire.md":  # the editor's workflow
+        assert {"new", "candidates", "coverage", "migrate"} <= invoked

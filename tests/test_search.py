@@ -241,7 +241,15 @@ def test_with_materials_search_plugin_the_site_keeps_materials_search(tmp_path: 
 
 
 @pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, threading.Event]]:
+def indexer() -> Iterator[search.Indexer]:
+    """The plugin's search indexer, as one build after another uses it."""
+    made = search.Indexer()
+    yield made
+    made.shutdown()
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch, indexer: search.Indexer) -> Iterator[dict[str, threading.Event]]:
     """Background indexing held just after Pagefind was started and given the site, until ``go`` is set."""
     events = {"reading": threading.Event(), "go": threading.Event()}
     scan = search._scan
@@ -254,33 +262,37 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, threading.Event]
     monkeypatch.setattr(search, "_scan", held_scan)
     yield events
     events["go"].set()
-    search.shutdown()
+    indexer.shutdown()
 
 
 def _state(site: Path) -> str:
     return str(json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))["state"])
 
 
-def test_the_preview_indexes_in_the_background(site: Path, held: dict[str, threading.Event]) -> None:
+def test_the_preview_indexes_in_the_background(
+    site: Path, held: dict[str, threading.Event], indexer: search.Indexer
+) -> None:
     shutil.rmtree(site / "pagefind")
-    search.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    indexer.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
     assert held["reading"].wait(timeout=30)  # returned before the index was built ...
     assert _state(site) == "indexing"  # ... and the search box says so meanwhile
     held["go"].set()
-    job = search._Job.current
+    job = indexer.job
     assert job is not None and job.thread is not None
     job.thread.join(timeout=60)
     assert _state(site) == "ready"
     assert len(pagefind_pages(site / "pagefind")) == searchable_pages(site)
 
 
-def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, threading.Event]) -> None:
-    search.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+def test_the_next_preview_build_stops_the_indexing(
+    site: Path, held: dict[str, threading.Event], indexer: search.Indexer
+) -> None:
+    indexer.after_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
     assert held["reading"].wait(timeout=30)
-    job = search._Job.current
+    job = indexer.job
     assert job is not None and job.service is not None
     next_build = {"plugins": {"dossier": None}, "site_dir": str(site)}
-    stopping = threading.Thread(target=search.before_build, args=(next_build,))  # the next build starts ...
+    stopping = threading.Thread(target=indexer.before_build, args=(next_build,))  # the next build starts ...
     stopping.start()
     assert job.cancelled.wait(timeout=30)
     job.service.process.wait(timeout=30)  # ... and the indexer is stopped at once, while it still works
@@ -288,24 +300,26 @@ def test_the_next_preview_build_stops_the_indexing(site: Path, held: dict[str, t
     stopping.join(timeout=60)
     assert not stopping.is_alive()
     assert job.thread is not None and not job.thread.is_alive()
-    assert search._Job.current is None
+    assert indexer.job is None
     assert _state(site) == "indexing"  # the cancelled index did not replace anything
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
 
 
-def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_path: Path) -> None:
+def test_pages_given_as_they_are_written_make_the_same_index(
+    site: Path, tmp_path: Path, indexer: search.Indexer
+) -> None:
     """`mkdocs build` hands each page to Pagefind as it writes it, so that Pagefind indexes while MkDocs builds.
     Same pages, same index as Pagefind reading them from the written site (`dossier index`, the preview)."""
     read = Path(shutil.copytree(site, tmp_path / "read"))
     search.index_site(read)
     shutil.rmtree(site / "pagefind")
     config = {"site_dir": str(site), "plugins": {"dossier": None}}
-    search.before_build(config)
-    assert search._Session.current is not None
+    indexer.before_build(config)
+    assert indexer.session is not None
     for page in sorted(site.rglob("*.html")):
         url = page.relative_to(site).as_posix().removesuffix("index.html")
-        search.add_page(url, page.read_text(encoding="utf-8"))
-    search.after_build(config)
+        indexer.add_page(url, page.read_text(encoding="utf-8"))
+    indexer.after_build(config)
     assert _state(site) == "ready"
     given, indexed = pagefind_pages(site / "pagefind"), pagefind_pages(read / "pagefind")
     assert len(given) == searchable_pages(site)
@@ -313,9 +327,9 @@ def test_pages_given_as_they_are_written_make_the_same_index(site: Path, tmp_pat
     assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
 
 
-def test_the_preview_hands_no_page_over_during_its_builds(site: Path) -> None:
-    search.before_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
-    assert search._Session.current is None  # its site is indexed once written, in the background
+def test_the_preview_hands_no_page_over_during_its_builds(site: Path, indexer: search.Indexer) -> None:
+    indexer.before_build({"site_dir": str(site), "plugins": {"dossier": None}}, serving=True)
+    assert indexer.session is None  # its site is indexed once written, in the background
 
 
 # -- the search box's words -------------------------------------------------------------------------------------------

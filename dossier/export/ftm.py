@@ -94,6 +94,11 @@ class _Mapper:
         self.actors = {a.id: a for a in dossier.records.get("actor", ())}
         self.events = {e.id for e in dossier.records.get("event", ())}
         self.questions = {q.id: q.text("text") for q in dossier.records.get("question", ())}
+        self.topics = {t.id: t.text("label") or t.id for t in dossier.records.get("tag", ())}
+
+    def keywords(self, record: Record) -> list[str]:
+        """The record's topics as readers read them (their labels, not their ids)."""
+        return [self.topics.get(tag, tag) for tag in record.texts("tags")]
 
     def ref(self, kind: str, record_id: str) -> str:
         return f"{self.prefix}{kind}.{record_id}"
@@ -152,7 +157,7 @@ class _Mapper:
         entity.add("name", actor.text("name"))
         entity.add("alias", *actor.texts("aliases"))
         entity.add("description", actor.text("summary"))
-        entity.add("keywords", *actor.texts("tags"))
+        entity.add("keywords", *self.keywords(actor))
         self.common(entity, actor)
         yield entity
         yield from self.documentation(actor, entity.id)
@@ -226,7 +231,7 @@ class _Mapper:
             entity.add("summary", place)
         entity.add("involved", *(self.ref("actor", a) for a in event.texts("participants")))
         entity.add("description", event.text("summary"))
-        entity.add("keywords", *event.texts("tags"))
+        entity.add("keywords", *self.keywords(event))
         if event.text("date_text"):
             entity.add("summary", f"{self.words.get('date_text', 'in the source words')}: «{event.text('date_text')}»")
         self.common(entity, event)
@@ -252,7 +257,7 @@ class _Mapper:
         entity.add("title", _fit(text, STRING_MAX))
         entity.add("summary", self.words.get(f"form.{quote.text('form')}", quote.text("form")))
         self.dates(entity, quote.placed)
-        entity.add("keywords", *quote.texts("tags"))
+        entity.add("keywords", *self.keywords(quote))
         self.common(entity, quote)
         yield entity
         yield from self.documentation(quote, entity.id)
@@ -279,7 +284,7 @@ class _Mapper:
             entity.add("summary", self.words.get(f"{name}.{code}", code))
         when = claim.when("date")
         entity.add("summary", when.words if when else None)
-        entity.add("keywords", *claim.texts("tags"))
+        entity.add("keywords", *self.keywords(claim))
         self.common(entity, claim)
         yield entity
         yield from self.documentation(claim, entity.id)
@@ -306,7 +311,7 @@ class _Mapper:
         entity.add("sourceUrl", source.text("url"), source.text("archive_url"))
         entity.add("language", language(source.text("lang")))
         entity.add("description", source.text("summary"))
-        entity.add("keywords", *source.texts("tags"))
+        entity.add("keywords", *self.keywords(source))
         entity.add("notes", *(n.text for n in source.notes))
         body = source.text_body.strip() if source.text_body is not None else None  # FtM strips texts
         if body and len(body) <= TEXT_MAX:  # longer texts are on the source's page, not cut here
