@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
-from dossier.render import ASSETS, OVERVIEW_MARKER, Renderer
+from dossier import search
+from dossier.render import ASSETS, OVERVIEW_MARKER, SEARCH_WORDS, Renderer
 
 MARKER = ".dossier-render"  # names a folder as ours, so we never replace a folder we did not write
 
@@ -49,7 +50,10 @@ def tree(renderer: Renderer, docs_dir: Path | None, published: Mapping[str, byte
             raise OutputError(f"generated file '{uri}' would replace the hand-written file '{uri}'")
         files[uri] = data
     for asset in ASSETS:
-        files[asset] = resources.files("dossier").joinpath("assets", asset.rsplit("/", 1)[1]).read_bytes()
+        if asset == SEARCH_WORDS:
+            files[asset] = search.words_script(renderer.words, renderer.registry).encode("utf-8")
+        else:
+            files[asset] = resources.files("dossier").joinpath("assets", asset.rsplit("/", 1)[1]).read_bytes()
     return dict(sorted(files.items()))
 
 

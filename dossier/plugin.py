@@ -30,7 +30,7 @@ from dossier.errors import DossierError
 from dossier.export import history
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
-from dossier.render import ASSETS, OVERVIEW_MARKER, TITLE_LANG, Renderer, RenderError
+from dossier.render import ASSETS, OVERVIEW_MARKER, SEARCH_WORDS, TITLE_LANG, Renderer, RenderError
 from dossier.resolve import load
 
 if TYPE_CHECKING:  # (the `dossier` command loads this module with mkdocs.yml: only what a build needs is imported)
@@ -200,7 +200,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             if files.get_file_from_path(asset) is not None:
                 clashes.append(f"generated file '{asset}' would replace 'docs/{asset}'")
                 continue
-            data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
+            if asset == SEARCH_WORDS:
+                data = search.words_script(Words(self.build.lang), DEFAULT).encode("utf-8")
+            else:
+                data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
             files.append(File.generated(config, asset, content=data))
         for path, source in self.build.data.items():
             if files.get_file_from_path(path) is not None:
@@ -248,8 +251,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         return html
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # The search box's words (theme/partials/dossier-search.html), from the catalogues and the registry.
-        env.globals["dossier_search_words"] = search.box_words(Words(self.build.lang), DEFAULT)
         if self.preview is not None:
             return self.preview.env(env, config, files)
         return env

@@ -23,9 +23,9 @@ from dossier.render import Renderer, Site
 
 FOLDER = "dati"  # where the site publishes the exports, and the Dati page
 PAGE = f"{FOLDER}/index.md"
-# The feed is published at the root, beside sitemap.xml, and linked from every page's head (dossier/theme/main.html).
-# Material takes every <link rel="alternate"> for a translation of the site and fetches the sitemap.xml beside its
-# address: beside dati/feed.xml there is none (a 404 in every page's console), beside feed.xml it is the site's own.
+# The feed is published at the site's root, where readers look for it, and linked from every page's head with
+# rel="alternate feed" (dossier/theme/main.html: with rel exactly "alternate", Material would take the link for a
+# translation of the site and fetch a sitemap.xml beside it).
 FEED = "feed.xml"
 
 

@@ -37,9 +37,13 @@ _T = TypeVar("_T")
 OVERVIEW = "overview.md"
 OVERVIEW_MARKER = "<!-- dossier:overview -->"
 TITLE_LANG = "dossier_title_lang"  # front matter: the language of a page's title, when not the page's
+SEARCH_WORDS = "assets/dossier/search-words.js"  # written for each site: dossier.search.words_script
 ASSETS = (
-    "assets/dossier/dossier.css", "assets/dossier/dossier.js", "assets/dossier/search.css", "assets/dossier/search.js",
+    "assets/dossier/dossier.css", "assets/dossier/dossier.js", "assets/dossier/search.css", SEARCH_WORDS,
+    "assets/dossier/search.js",
 )  # fmt: skip
+"""The site's stylesheets and scripts, in the order pages load them; all but :data:`SEARCH_WORDS` are files of the
+package's ``assets/`` folder."""
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -886,5 +890,6 @@ def render(
 
 
 __all__ = [
-    "ASSETS", "OVERVIEW_MARKER", "PAGE_SIZE", "Coverage", "Memo", "Pages", "RenderError", "Renderer", "render",
+    "ASSETS", "OVERVIEW_MARKER", "PAGE_SIZE", "SEARCH_WORDS", "Coverage", "Memo", "Pages", "RenderError", "Renderer",
+    "render",
 ]  # fmt: skip

@@ -572,6 +572,20 @@ BOX_WORDS = {
 }
 
 
+def words_script(words: Words, registry: Registry) -> str:
+    """``assets/dossier/search-words.js`` (:data:`dossier.render.SEARCH_WORDS`), loaded before ``search.js``: the
+    search box's words in the site's language, the kinds of pages in the order its filter lists them, and the kinds
+    listed on pages whose headings are records. A script rather than attributes of the theme's markup, so that a site
+    built from ``dossier render --out`` by another engine gets the very same words."""
+    given = {
+        "words": box_words(words, registry),
+        "kinds": [kind.name for kind in registry if kind.listing is not None or kind.pages is not None] + ["page"],
+        "lists": [kind.name for kind in registry if kind.listing is not None and kind.pages is None],
+    }
+    text = json.dumps(given, ensure_ascii=False, sort_keys=True)
+    return f"// Written by dossier for this site (dossier.search.words_script).\nwindow.dossierSearch = {text};\n"
+
+
 def box_words(words: Words, registry: Registry) -> dict[str, str]:
     """The search box's words in the interface language: what ``theme/partials/dossier-search.html`` hands to
     ``assets/search.js``."""

@@ -534,7 +534,7 @@ def test_the_data_page_downloads_and_the_feed_link_work(recorder: Recorder) -> N
         assert response.body(), url
     # The feed, as a reader's browser finds it from the head of any page.
     recorder.goto("actors/vladimir-putin/")
-    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    feed = page.locator('head link[rel~="alternate"][type="application/atom+xml"]')
     assert feed.count() == 1
     response = page.request.get(feed.evaluate("link => link.href"))
     assert response.ok

@@ -13,6 +13,7 @@ from sitekit import copy_project, pagefind_pages, run, searchable_pages, tree_ha
 
 from dossier.kinds import DEFAULT
 from dossier.plugin import THEME_DIR
+from dossier.render import ASSETS
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +97,8 @@ def _plain_config(project: Path, docs_dir: str) -> Path:
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "dossier" in p)]
     config["docs_dir"] = docs_dir
     config["site_dir"] = "site-plain"
-    config["extra_css"] = ["assets/dossier/dossier.css", "assets/dossier/search.css"]
-    config["extra_javascript"] = ["assets/dossier/dossier.js", "assets/dossier/search.js"]
+    config["extra_css"] = [asset for asset in ASSETS if asset.endswith(".css")]
+    config["extra_javascript"] = [asset for asset in ASSETS if asset.endswith(".js")]
     config["theme"]["custom_dir"] = str(THEME_DIR)  # the search box and what marks the pages for the index
     config["not_in_nav"] = "".join(f"/{kind.uri_folder}/\n" for kind in DEFAULT) + "/overview.md\n"
     path = project / "plain.yml"

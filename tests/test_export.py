@@ -564,7 +564,11 @@ def _synth_sizes() -> dict[str, dict[str, int]]:
     spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules["synth"] = module  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["synth"]
     sizes: dict[str, dict[str, int]] = module.SIZES
     return sizes
 

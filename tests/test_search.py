@@ -357,6 +357,10 @@ def test_the_built_search_box_speaks_the_sites_language(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     result = run(["mkdocs", "build", "--strict"], project)
     assert result.returncode == 0, result.stderr
-    html = (project / "site" / "index.html").read_text(encoding="utf-8")
-    strings = json.loads(re.search(r"data-strings='([^']*)'", html).group(1).replace("&#39;", "'"))  # type: ignore[union-attr]
-    assert strings["kinds.question"] == "Domande" and strings["kind.event"] == "Evento"
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert home.index("assets/dossier/search-words.js") < home.index("assets/dossier/search.js")  # loaded first
+    script = (project / "site" / "assets/dossier/search-words.js").read_text(encoding="utf-8")
+    given = json.loads(script.split("window.dossierSearch = ", 1)[1].removesuffix(";\n"))
+    assert given["words"]["kinds.question"] == "Domande" and given["words"]["kind.event"] == "Evento"
+    assert given["kinds"] == ["actor", "event", "quote", "claim", "question", "source", "tag", "page"]
+    assert given["lists"] == ["event", "quote", "claim", "question"]  # their pages' headings are records

@@ -23,11 +23,13 @@
   const list = root.querySelector(".md-search-result__list");
   const bar = root.querySelector(".dossier-search-kinds");
   const toggle = document.getElementById("__search");
-  const strings = { ...JSON.parse(root.dataset.material || "{}"), ...JSON.parse(root.dataset.strings || "{}") };
+  // The site's words and kinds (assets/dossier/search-words.js, written for each site by dossier/search.py).
+  const given = window.dossierSearch || { words: {}, kinds: ["page"], lists: [] };
+  const strings = { ...JSON.parse(root.dataset.material || "{}"), ...given.words };
   const bundle = new URL(root.dataset.pagefind || "pagefind/", location.href);
   const site = new URL("../", bundle);
-  const KINDS = ["event", "quote", "claim", "actor", "source", "page"];
-  const LISTS = new Set(["event", "quote", "claim"]); // pages whose headings are records
+  const KINDS = given.kinds; // the filter's order
+  const LISTS = new Set(given.lists); // pages whose headings are records
   const PAGE = 5; // results shown at a time (each needs its page's fragment of the index)
   const PASSAGE = /^p-\d+$/;
 
