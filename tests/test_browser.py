@@ -303,8 +303,10 @@ def test_results_can_be_narrowed_to_one_kind(project: Path, recorder: Recorder) 
     everything = search(page, "Putin")
     assert len({result["context"].split(" · ")[0] for result in everything}) > 1
     buttons = page.locator(".dossier-search-kind-filter")
-    # One button per kind found (and "all"), in a fixed order.
-    assert buttons.all_inner_texts() == ["Tutti", "Eventi", "Citazioni", "Affermazioni", "Attori", "Fonti", "Pagine"]
+    # One button per kind found (and "all"), in the registry's order, hand-written pages last.
+    assert buttons.all_inner_texts() == [
+        "Tutti", "Attori", "Eventi", "Citazioni", "Affermazioni", "Fonti", "Temi", "Pagine"
+    ]  # fmt: skip
     assert buttons.first.get_attribute("aria-pressed") == "true"
     buttons.filter(has_text="Citazioni").click()
     page.locator("[data-dossier-search][data-shown='Putin']").wait_for(state="attached")

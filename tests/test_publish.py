@@ -355,7 +355,7 @@ def test_the_published_feed_is_dated_by_git_and_linked_from_every_page(project: 
     assert len(changed) == 2 and all(e.published == "2025-09-04T10:00:00+02:00" for e in changed)
     pages = _pages(site)
     assert len(pages) > 20
-    link = re.compile(r'<link rel="alternate" type="application/atom\+xml" title="([^"]*)" href="([^"]*)">')
+    link = re.compile(r'<link rel="alternate feed" type="application/atom\+xml" title="([^"]*)" href="([^"]*)">')
     for url, html in pages.items():
         found = link.findall(html)
         assert len(found) == 1, url
