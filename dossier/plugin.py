@@ -67,7 +67,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         # MkDocs keeps this instance for the whole of `mkdocs serve` because the plugin defines on_startup.
         self.preview: Preview | None = None
         self.build = Build()
-        self.kept = publish.Kept()  # under serve: the exports of the last build, published again if nothing changed
         self.search = search.Indexer()  # the site's search index, built as the pages are written
         self.scratch: Path | None = None  # where the exports wait to be copied into the site (not held in memory)
 
@@ -118,7 +117,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
                 (scratch / path).parent.mkdir(parents=True, exist_ok=True)
                 (scratch / path).write_bytes(content)
 
-            data = publish.published(dossier, renderer, publication, self.kept if preview else None, store)
+            # The preview publishes the feed only: the other formats are made by `mkdocs build` (its Dati page says so)
+            make = publish.previewed if preview is not None else publish.published
+            data = make(dossier, renderer, publication, store)
             self.build.pages[publish.PAGE] = data.page
             self.build.data = {uri: scratch / path for uri, path in data.paths.items()}
             if data.undated == history.SHALLOW:  # (else: no git, or not a repository; the feed says so by its dates)
@@ -168,7 +169,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
-            self.kept = publish.Kept()
 
     def _broken(self, problems: str, lang: str) -> None:
         """Under serve: the site shows ``problems`` (HTML) instead of the dossier until the next good build."""

@@ -119,37 +119,33 @@ class Published:
     undated: str | None = None
 
 
-@dataclass
-class Kept:
-    """Under ``mkdocs serve``: the last build's exports, and what they were made from."""
-
-    key: Any = None
-    exported: Exported | None = None
-
-
 def published(
     core: model.Dossier,
     renderer: Renderer,
     publication: Publication,
-    kept: Kept | None = None,
     sink: Sink | None = None,
 ) -> Published:
     """Every export (under ``dati/``, the feed at the root) and the page listing them (``dati/index.md``); ``sink``
-    as for :func:`export`.
-
-    With ``kept`` (under ``mkdocs serve``), the exports of the last build are published again when neither the
-    records (the very same objects, or equal ones) nor their places on the site nor the site's facts changed: an
-    edit of a template or of a hand-written page costs no export (the sink is not called: what it stored last time
-    stands), and the git dates stay those of the last export."""
-    key = (publication, core.records, renderer.site.layout())
-    if kept is not None and kept.exported is not None and kept.key == key:
-        exported = kept.exported
-    else:
-        exported = export(core, renderer.site, publication, known=renderer.neutral, sink=sink)
-        if kept is not None:
-            kept.key, kept.exported = key, exported
+    as for :func:`export`."""
+    exported = export(core, renderer.site, publication, known=renderer.neutral, sink=sink)
     renderer.neutral.clear()  # converted for the pages' JSON-LD and the exports: both are made
     page = renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license)
+    paths = {site_path(path): path for sizes in exported.sizes.values() for path in sizes}
+    files = {site_path(path): content for path, content in exported.files.items()}
+    return Published(page, dict(sorted(paths.items())), files, exported.undated)
+
+
+def previewed(core: model.Dossier, renderer: Renderer, publication: Publication, sink: Sink | None = None) -> Published:
+    """Under ``mkdocs serve``: the feed (every page links it; it costs little) and the Dati page without the other
+    files. Making every format again on each edit cost the preview of M about 3 s of a rebuild, for files an editor
+    rarely opens there; the page says so and lists the formats, and ``mkdocs build`` or ``dossier export`` make the
+    files."""
+    exported = export(core, renderer.site, publication, formats=("atom",), known=renderer.neutral, sink=sink)
+    renderer.neutral.clear()
+    entries = [
+        {"format": fmt, "file": "", "path": "", "description": FILES[fmt][1], "size": "", "also": []} for fmt in FORMATS
+    ]
+    page = renderer.data_page(PAGE, entries, publication.license, preview=True)
     paths = {site_path(path): path for sizes in exported.sizes.values() for path in sizes}
     files = {site_path(path): content for path, content in exported.files.items()}
     return Published(page, dict(sorted(paths.items())), files, exported.undated)

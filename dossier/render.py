@@ -800,11 +800,17 @@ class Renderer:
         return result
 
     def data_page(
-        self, uri: str, downloads: Sequence[Mapping[str, Any]], license: Mapping[str, str] | None = None
+        self,
+        uri: str,
+        downloads: Sequence[Mapping[str, Any]],
+        license: Mapping[str, str] | None = None,
+        *,
+        preview: bool = False,
     ) -> str:
-        """The page listing the exported files (``data.md.j2``) at ``uri``; see :func:`dossier.publish.downloads`."""
+        """The page listing the exported files (``data.md.j2``) at ``uri``; see :func:`dossier.publish.downloads`.
+        ``preview``: the files are not made (``mkdocs serve``), the page says so."""
         title = self.words.gettext("Data")
-        context: dict[str, Any] = {"downloads": list(downloads), "license": license}
+        context: dict[str, Any] = {"downloads": list(downloads), "license": license, "preview": preview}
         return self._page(uri, "data.md.j2", {"title": title, **NOT_SEARCHED}, title=title, **context)[1]
 
     def overview(self, page_uri: str = "index.md") -> str:

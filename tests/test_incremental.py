@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from sitekit import ROOT, copy_project, tree_hash
 
-from dossier import draw, livereload, model
+from dossier import draw, livereload, model, publish
 from dossier.errors import DossierError
 from dossier.plugin import DossierPlugin
 from dossier.preview import REUSE_TEMPLATE, Preview
@@ -240,8 +240,14 @@ def _diff(served: Path, clean: Path) -> list[str]:
 
 
 def _pages(site: Path) -> dict[str, str]:
-    """The site's files, but its search index: under serve it is built in the background (tests/test_search.py)."""
-    return {path: digest for path, digest in tree_hash(site).items() if not path.startswith("pagefind/")}
+    """The site's files, but its search index (under serve it is built in the background: tests/test_search.py) and
+    the exports with their page (the preview makes the feed only, and its Dati page says so: tests/test_publish.py).
+    """
+    return {
+        path: digest
+        for path, digest in tree_hash(site).items()
+        if not path.startswith(("pagefind/", f"{publish.FOLDER}/"))
+    }
 
 
 def _clean_build(project: Path, site: Path) -> None:

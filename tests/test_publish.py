@@ -23,6 +23,7 @@ from sitekit import copy_project, run
 from dossier import publish
 from dossier.export import FILES, FORMATS
 from dossier.i18n import Words
+from dossier.markup import md
 from dossier.project import load_project
 from dossier.render import Renderer, site_address
 from dossier.resolve import load
@@ -432,26 +433,13 @@ def test_a_shallow_clone_builds_with_a_note_in_the_log(project: Path, tmp_path: 
     )
 
 
-def test_under_serve_unchanged_records_are_not_exported_again(
-    load_ok: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_preview_lists_the_formats_and_makes_no_file(load_ok: Callable[..., Any]) -> None:
+    """Under `mkdocs serve` the exports are not made (seconds on every edit of a large dossier), but for the feed
+    that every page links: the Dati page says so, with every format and what it is for, and links to no file."""
     core = load_ok()
-    calls: list[int] = []
-    export = publish.export
-
-    def counted(*args: Any, **kwargs: Any) -> publish.Exported:
-        calls.append(1)
-        return export(*args, **kwargs)
-
-    monkeypatch.setattr(publish, "export", counted)
-    kept = publish.Kept()
-    facts = publish.Publication(title="Prova", license=LICENSE)
-    first = publish.published(core, Renderer(core, lang="it"), facts, kept)
-    again = publish.published(core, Renderer(core, lang="it"), facts, kept)  # a template edit: same records
-    assert (len(calls), again) == (1, first)
-    publish.published(core, Renderer(core, lang="it"), publish.Publication(title="Altro"), kept)  # other facts
-    edited = load_ok({"actors/russia.yml": "name: Federazione Russa\nkind: country\n"})
-    changed = publish.published(edited, Renderer(edited, lang="it"), publish.Publication(title="Altro"), kept)
-    assert len(calls) == 3
-    assert b"Federazione Russa" in changed.files["dati/dossier.json"]
-    assert b"Federazione Russa" not in first.files["dati/dossier.json"]
+    shown = publish.previewed(core, Renderer(core, lang="it"), publish.Publication(title="Prova", license=LICENSE))
+    assert shown.paths == {"feed.xml": "feed.xml"} and list(shown.files) == ["feed.xml"]  # every page links it
+    assert '!!! note "Anteprima"' in shown.page and "i file non vengono creati" in shown.page
+    for name in ("JSON", "CSV", "TimelineJS", "FollowTheMoney", "JSON-LD", "Atom"):
+        assert f"### {md(name)}\n" in shown.page
+    assert "](" not in shown.page.split("## Licenza", 1)[0].split("## File da scaricare", 1)[1]  # no link to a file
