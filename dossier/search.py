@@ -53,7 +53,7 @@ import threading
 import time
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,7 +257,8 @@ def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = No
             job.check()
         main = service.call({"type": "NewIndex", "config": {"exclude_selectors": _exclusions(lang)}})["index_id"]
         adding = service.send({"type": "AddDir", "index_id": main, "path": str(site_dir.resolve())})
-        marked, fragments = _scan(site_dir, pages, lang)  # while Pagefind reads the same pages
+        check = job.check if job is not None else None
+        marked, fragments = _scan(site_dir, pages, lang, check)  # while Pagefind reads the same pages
         service.wait(adding)
         return _write(service, main, fragments, lang, site_dir, started=started, marked=marked, job=job)
     except BaseException:
@@ -403,11 +404,17 @@ _TAG = re.compile(r"<[^>]*>")
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "track", "wbr", "area", "base", "col"})
 
 
-def _scan(site_dir: Path, pages: list[Path], lang: str) -> tuple[bool, list[Fragment]]:
-    """Whether any page marks its indexed content, and every fragment in another language than its page's."""
+def _scan(
+    site_dir: Path, pages: list[Path], lang: str, check: Callable[[], None] | None = None
+) -> tuple[bool, list[Fragment]]:
+    """Whether any page marks its indexed content, and every fragment in another language than its page's.
+    ``check``: called every few pages, raises when the indexing is cancelled (under serve, a rebuild waits for it to
+    stop: reading every page of M takes seconds)."""
     marked = False
     fragments: list[Fragment] = []
-    for path in pages:
+    for number, path in enumerate(pages):
+        if check is not None and number % 32 == 0:
+            check()
         data = path.read_bytes()
         if b"data-pagefind-body" not in data:
             continue

@@ -364,3 +364,23 @@ def test_the_built_search_box_speaks_the_sites_language(tmp_path: Path) -> None:
     assert given["words"]["kinds.question"] == "Domande" and given["words"]["kind.event"] == "Evento"
     assert given["kinds"] == ["actor", "event", "quote", "claim", "question", "source", "tag", "page"]
     assert given["lists"] == ["event", "quote", "claim", "question"]  # their pages' headings are records
+
+
+def test_a_cancelled_preview_index_stops_reading_pages_at_once(site: Path) -> None:
+    """Under serve the next build waits for the background indexing to stop: reading the pages checks for that."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 32
+    read: list[Path] = []
+    original = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        read.append(path)
+        return original(path)
+
+    job = search._Job(site)
+    job.cancelled.set()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_bytes", counted)
+        with pytest.raises(search.SearchError, match="indexing cancelled"):
+            search._scan(site, pages, "it", job.check)
+    assert read == []  # stopped before the first page
