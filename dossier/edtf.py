@@ -44,7 +44,13 @@ class Date:
         month = self.month or 12
         return dt.date(self.year, month, self.day or _days_in(self.year, month))
 
+    @property
+    def qualified(self) -> bool:
+        """Approximate or uncertain (EDTF ``~``, ``?`` or ``%``)."""
+        return self.approximate or self.uncertain
+
     def iso(self) -> str:
+        """'2025', '2025-09' or '2025-09-03': only as precise as known."""
         text = f"{self.year:04d}"
         if self.month:
             text += f"-{self.month:02d}"

@@ -129,10 +129,7 @@ def published(
     as for :func:`export`."""
     exported = export(core, renderer.site, publication, known=renderer.neutral, sink=sink)
     renderer.neutral.clear()  # converted for the pages' JSON-LD and the exports: both are made
-    page = renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license)
-    paths = {site_path(path): path for sizes in exported.sizes.values() for path in sizes}
-    files = {site_path(path): content for path, content in exported.files.items()}
-    return Published(page, dict(sorted(paths.items())), files, exported.undated)
+    return _published(renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license), exported)
 
 
 def previewed(core: model.Dossier, renderer: Renderer, publication: Publication, sink: Sink | None = None) -> Published:
@@ -145,7 +142,11 @@ def previewed(core: model.Dossier, renderer: Renderer, publication: Publication,
     entries = [
         {"format": fmt, "file": "", "path": "", "description": FILES[fmt][1], "size": "", "also": []} for fmt in FORMATS
     ]
-    page = renderer.data_page(PAGE, entries, publication.license, preview=True)
+    return _published(renderer.data_page(PAGE, entries, publication.license, preview=True), exported)
+
+
+def _published(page: str, exported: Exported) -> Published:
+    """The Dati page ``page`` with the files of ``exported``, at their paths on the site."""
     paths = {site_path(path): path for sizes in exported.sizes.values() for path in sizes}
     files = {site_path(path): content for path, content in exported.files.items()}
     return Published(page, dict(sorted(paths.items())), files, exported.undated)

@@ -644,10 +644,12 @@ class Renderer:
         return markup.md_url(relative + (f"#{fragment}" if fragment else ""))
 
     def _url(self, uri: str, target: tuple[str, str]) -> str:
-        path, _, fragment = self.site.uri_at(*target).partition("#")
-        here, there = page_url(uri, self.directory_urls), page_url(path, self.directory_urls)
-        relative = "" if there == here else relative_url(there, here)
-        return relative + (f"#{fragment}" if fragment else "")
+        """Site.url, but a record on the page itself is linked by its anchor alone."""
+        where = self.site.uri_at(*target)
+        path, _, fragment = where.partition("#")
+        if page_url(path, self.directory_urls) == page_url(uri, self.directory_urls):
+            return f"#{fragment}" if fragment else ""
+        return self.site.url(where, uri)
 
     def _cite_href(self, uri: str, kind: str, record_id: str, span: tuple[int, int] | None) -> str:
         return self._href(uri, (kind, record_id), self.site.anchor_at(kind, record_id, span))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import edtf, model, schema
-from dossier.export.neutral import Citation, Dossier, Field, FieldType, Item, Kind, Note, Point, Record, Value, When
+from dossier.export.neutral import Citation, Dossier, Field, FieldType, Item, Kind, Note, Record, Value, When
 from dossier.i18n import Words
 from dossier.registry import Field as Declared
 from dossier.registry import Registry, plan, walk
@@ -78,8 +78,8 @@ def parse_when(text: str, lang: str) -> When:
     return When(
         edtf=value.text,
         words=_words(lang).date(value),
-        start=_point(value.start),
-        end=_point(value.end),
+        start=value.start,
+        end=value.end,
         interval=value.interval,
     )
 
@@ -87,12 +87,6 @@ def parse_when(text: str, lang: str) -> When:
 @functools.cache
 def _words(lang: str) -> Words:
     return Words(lang)
-
-
-def _point(date: edtf.Date | None) -> Point | None:
-    if date is None:
-        return None
-    return Point(year=date.year, month=date.month, day=date.day, approximate=date.approximate, uncertain=date.uncertain)
 
 
 def frame(

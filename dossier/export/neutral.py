@@ -11,11 +11,12 @@ a new kind or field reaches them with no change here; the exports aimed at one r
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
+
+from dossier import edtf
 
 FieldType = Literal["text", "markdown", "id", "date", "url", "lang", "choice", "number", "flag", "group"]
 
@@ -45,37 +46,7 @@ class Kind:
     body: bool = False  # its records may carry a stored text (a source's full text)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Point:
-    """One end of a date: year, month or day precision, maybe approximate or uncertain (EDTF ~ ? %)."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-    approximate: bool = False
-    uncertain: bool = False
-
-    def iso(self) -> str:
-        """'2025', '2025-09' or '2025-09-03': only as precise as known."""
-        text = f"{self.year:04d}"
-        if self.month:
-            text += f"-{self.month:02d}"
-            if self.day:
-                text += f"-{self.day:02d}"
-        return text
-
-    @property
-    def earliest(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def latest(self) -> dt.date:
-        month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
-
-    @property
-    def qualified(self) -> bool:
-        return self.approximate or self.uncertain
+Point = edtf.Date  # one end of a date: year, month or day precision, maybe approximate or uncertain (EDTF ~ ? %)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -210,10 +181,9 @@ class Dossier:
         return self.base_url + link
 
 
-def citations_in(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, Citation]]:
-    """Every citation of an item and of its groups, with where it is: '' for the item, 'roles/0' for a group."""
-    for citation in item.citations:
-        yield "", citation
+def _members(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, Item, tuple[Field, ...]]]:
+    """The items of ``item``'s groups, each with where it is ('roles/0', or the group's name when it holds one) and
+    its fields."""
     for f in fields:
         if f.type != "group":
             continue
@@ -221,9 +191,16 @@ def citations_in(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, C
         members = value if isinstance(value, tuple) else (value,) if isinstance(value, Item) else ()
         for n, member in enumerate(members):
             if isinstance(member, Item):
-                at = f"{f.name}/{n}" if f.many else f.name
-                for inner, citation in citations_in(member, f.fields):
-                    yield (f"{at}/{inner}" if inner else at), citation
+                yield (f"{f.name}/{n}" if f.many else f.name), member, f.fields
+
+
+def citations_in(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, Citation]]:
+    """Every citation of an item and of its groups, with where it is: '' for the item, 'roles/0' for a group."""
+    for citation in item.citations:
+        yield "", citation
+    for at, member, inner_fields in _members(item, fields):
+        for inner, citation in citations_in(member, inner_fields):
+            yield (f"{at}/{inner}" if inner else at), citation
 
 
 def notes_in(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, Note]]:
@@ -233,13 +210,6 @@ def notes_in(item: Item, fields: tuple[Field, ...]) -> Iterator[tuple[str, Note]
     for n, citation in enumerate(item.citations):
         for note in citation.notes:
             yield f"citations/{n}", note
-    for f in fields:
-        if f.type != "group":
-            continue
-        value = item.values.get(f.name)
-        members = value if isinstance(value, tuple) else (value,) if isinstance(value, Item) else ()
-        for n, member in enumerate(members):
-            if isinstance(member, Item):
-                at = f"{f.name}/{n}" if f.many else f.name
-                for inner, note in notes_in(member, f.fields):
-                    yield (f"{at}/{inner}" if inner else at), note
+    for at, member, inner_fields in _members(item, fields):
+        for inner, note in notes_in(member, inner_fields):
+            yield (f"{at}/{inner}" if inner else at), note
