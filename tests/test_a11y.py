@@ -224,3 +224,28 @@ def test_the_slug_check_finds_a_slug_shown_as_text(tmp_path: Path, chromium_path
 
     found = asyncio.run(_visit(tmp_path, 1280, chromium_path, check))
     assert found[""] == ["P: kursk, Parata di Pechino", "P: alleanza-russia-corea-del-nord"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_axe_violation_with_search_results_open(bundled_site: Path, chromium_path: str, width: int) -> None:
+    """The search box open, with results and the filter by kind shown (the page checks above see it closed)."""
+
+    async def check() -> list[str]:
+        from playwright.async_api import async_playwright
+
+        with serve_folder(bundled_site) as base:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+                page = await browser.new_page(viewport={"width": width, "height": 900})
+                await page.goto(base)
+                await _settled(page)
+                # wide: the box in the header; narrow: the header's search button opens it
+                await page.locator("input.md-search__input:visible, label[for='__search']:visible").first.click()
+                await page.locator("input.md-search__input").fill("Putin")
+                await page.locator(".md-search-result__item").first.wait_for()
+                await page.locator(".dossier-search-kind-filter").first.wait_for()
+                problems = await _axe(page)
+                await browser.close()
+                return problems
+
+    assert asyncio.run(check()) == []
