@@ -163,6 +163,9 @@ class Dossier:
     back_links: Mapping[tuple[str, str], Links] = field(repr=False)  # by (kind, id)
     citations_of: Mapping[tuple[str, str], tuple[tuple[Record, Cited], ...]] = field(repr=False)  # by cited record
     _index: Mapping[tuple[str, str], Record] = field(repr=False, compare=False)
+    # What each record was resolved from (its validated data, the very object), when the load had a cache: a later
+    # load with the same cache reuses a record whose data and references are the same objects (dossier.resolve).
+    _made: Mapping[tuple[str, str], Any] = field(repr=False, compare=False, default_factory=dict)
 
     def __getattr__(self, folder: str) -> tuple[Record, ...]:
         kind = self.registry.by_folder.get(folder)

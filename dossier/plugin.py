@@ -88,6 +88,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = Build()
         preview = self.preview
+        if preview is not None:
+            preview.start()
         self.search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
         root = Path(config.config_file_path or ".").resolve().parent
         lang = interface_language(self.config.lang, config.theme.get("language") if config.theme else None)

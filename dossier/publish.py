@@ -127,7 +127,7 @@ def published(
 ) -> Published:
     """Every export (under ``dati/``, the feed at the root) and the page listing them (``dati/index.md``); ``sink``
     as for :func:`export`."""
-    exported = export(core, renderer.site, publication, known=renderer.neutral, sink=sink)
+    exported = export(core, renderer.site, publication, known=renderer.every_record(), sink=sink)
     renderer.neutral.clear()  # converted for the pages' JSON-LD and the exports: both are made
     return _published(renderer.data_page(PAGE, downloads(exported, renderer.words), publication.license), exported)
 
@@ -137,7 +137,7 @@ def previewed(core: model.Dossier, renderer: Renderer, publication: Publication,
     files. Making every format again on each edit cost the preview of M about 3 s of a rebuild, for files an editor
     rarely opens there; the page says so and lists the formats, and ``mkdocs build`` or ``dossier export`` make the
     files."""
-    exported = export(core, renderer.site, publication, formats=("atom",), known=renderer.neutral, sink=sink)
+    exported = export(core, renderer.site, publication, formats=("atom",), known=renderer.every_record(), sink=sink)
     renderer.neutral.clear()
     entries = [
         {"format": fmt, "file": "", "path": "", "description": FILES[fmt][1], "size": "", "also": []} for fmt in FORMATS

@@ -10,6 +10,7 @@ import gc
 import logging
 import re
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -200,6 +201,25 @@ def test_unchanged_records_are_the_same_objects_after_a_reload(data: Path) -> No
         "event/post-trump-social", "quote/trump-cospirate-contro-stati-uniti", "claim/trump-risposta-incontri-pechino"
     }  # fmt: skip
     assert all(new[key] == old[key] for key in new.keys() - changed)
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_reload_with_the_cache_resolves_as_a_fresh_load(data: Path, edit: Callable[[Path], None]) -> None:
+    """Under serve (a cache of parsed files and the previous dossier) a record whose file, references and folder did
+    not change is taken from the previous load without being resolved again: the dossier is still a fresh load's,
+    back-links and citations included, and only what the edit touched is new."""
+    cache: dict[tuple[str, int, int, int], object] = {}
+    first = load(data, cache=cache)
+    edit(data)
+    second = load(data, cache=cache, previous=first)
+    fresh = load(data)
+    assert second == fresh
+    assert dict(second.back_links) == dict(fresh.back_links)
+    assert dict(second.citations_of) == dict(fresh.citations_of)
+    kept = [key for key, record in second._index.items() if first._index.get(key) is record]
+    assert len(kept) > len(second._index) // 2
+    for key in second._index.keys() - set(kept):  # a record made again differs from the one it replaces
+        assert key not in first._index or first._index[key] != second._index[key]
 
 
 # -- the plugin under serve: the rebuilt site is byte for byte a clean build ---------------------------------------
@@ -528,28 +548,92 @@ def test_a_sequence_of_layout_shifting_edits_renders_as_fresh(data: Path, size: 
 
 def test_the_record_cache_forgets_changed_and_removed_files(data: Path) -> None:
     cache: dict[tuple[str, int, int, int], object] = {}
+
+    def files() -> set[tuple[str, int, int, int]]:  # the parsed files (beside them: kept checks and positions)
+        return {key for key in cache if "\0" not in key[0]}
+
     load(data, cache=cache)
-    size = len(cache)
+    size = len(files())
     records = sum(1 for path in data.rglob("*.yml"))
     assert size == records + 1  # every record and the stored text
     _retitle(data)
     load(data, cache=cache)
-    assert len(cache) == size
+    assert len(files()) == size
     _drop_claim(data)
     load(data, cache=cache)
-    assert len(cache) == size - 1
+    assert len(files()) == size - 1
+    assert not any(key[0].startswith("claims/kim-abito-occidentale.yml") for key in cache)
 
 
-def test_rebuilds_under_serve_keep_no_garbage(tmp_path: Path, serving: Preview) -> None:
-    """Only the first load of `mkdocs serve` freezes what is alive: a later freeze would also freeze that rebuild's
-    configuration and plugins, and every page they reach once the rebuild is over (90 MB per rebuild of M)."""
+def _problems(data: Path, cache: dict[tuple[str, int, int, int], object] | None) -> list[str]:
+    with pytest.raises(DossierError) as raised:
+        load(data, cache=cache)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_kept_checks_are_made_again_when_the_folder_changes_around_an_unchanged_file(data: Path) -> None:
+    """Under serve an unchanged file keeps its checks (references, passages) only while the folder's ids and stored
+    texts are the same: a record it refers to gone, or a passage it cites gone from the source, is reported at it,
+    exactly as a load without a cache reports it."""
+    cache: dict[tuple[str, int, int, int], object] = {}
+    load(data, cache=cache)
+    load(data, cache=cache)
+    assert any(key[0].endswith("\0checked") for key in cache)  # the second run kept every file's checks
+
+    event = data / "events/post-trump-social.yml"
+    kept = event.read_bytes()
+    event.unlink()
+    gone = _problems(data, cache)
+    assert gone == _problems(data, None)
+    assert any("post-trump-social" in problem and "/events/" not in problem.partition(":")[0] for problem in gone)
+    event.write_bytes(kept)
+    load(data, cache=cache)
+
+    text = data / "sources/articolo-pechino-2025-09.txt"
+    passage = "hanno combattuto con coraggio ed eroismo"
+    original = text.read_text(encoding="utf-8")
+    assert passage in original
+    text.write_text(original.replace(passage, "hanno combattuto"), encoding="utf-8")
+    cut = _problems(data, cache)
+    assert cut == _problems(data, None)
+    assert any("/quotes/putin-coraggio-eroismo.yml:" in problem for problem in cut)
+    text.write_text(original, encoding="utf-8")
+    assert load(data, cache=cache) == load(data)
+
+
+def test_rebuilds_under_serve_freeze_nothing_and_collect_between_builds(tmp_path: Path, serving: Preview) -> None:
+    """`mkdocs serve` freezes nothing (what a frozen build kept and a rebuild replaced stayed in memory for good: the
+    serve of M grew by 104 MB at its second rebuild), and collects each build's garbage once it is over, with the
+    collector off while a build runs."""
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
-    _build(project, served)
     frozen = gc.get_freeze_count()
+    _build(project, served)
     event = project / "data/events/post-trump-social.yml"
-    for number in range(3):
+    alive = []
+    for number in range(4):
         _edit(event, r"^title: .*$", f"title: Titolo {number}")
         _build(project, served)
-    assert gc.get_freeze_count() <= frozen  # nothing more frozen (some was freed as records were replaced)
-    assert gc.isenabled()
+        assert not gc.isenabled()  # until the collection, a moment after the build
+        deadline = time.monotonic() + 10
+        while not gc.isenabled() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gc.isenabled()
+        alive.append(len(gc.get_objects()))
+    assert gc.get_freeze_count() == frozen
+    assert alive[-1] - alive[1] < alive[1] // 50, alive  # the rebuilds' garbage is collected: no steady growth
+
+
+def test_the_exports_convert_again_only_the_records_that_changed(data: Path) -> None:
+    """Under serve the feed's records in neutral form are kept with the record objects they were made from."""
+    memo = Memo()
+    before = load(data)
+    kept = Renderer(before, memo=memo).every_record()
+    _retitle(data)
+    after = load(data, previous=before)
+    again = Renderer(after, memo=memo).every_record()
+    assert again == Renderer(load(data)).every_record()  # as a fresh run converts them
+    changed = {key for key in again if after.get(*key) is not before.get(*key)}
+    assert ("event", "post-trump-social") in changed
+    assert all(again[key] is kept[key] for key in again.keys() - changed)
+    assert all(again[key] is not kept[key] for key in changed)
