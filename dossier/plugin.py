@@ -298,6 +298,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.search.after_build(config, serving=self.preview is not None)  # in the background under serve
         if self.preview is not None:
+            self.build = Build(lang=self.build.lang)  # what the build kept (its renderer, its pages) is garbage now
             self.preview.built()
         else:
             self._drop_scratch()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 _QUOTE_PAIRS = (
@@ -135,8 +138,10 @@ def sentences(text: str) -> list[str]:
     return [span.strip() for span in _SENTENCE.findall(text) if span.strip()]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of :func:`sentences`, in the original text."""
+@functools.lru_cache(maxsize=1024)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence of :func:`sentences`, in the original text. Kept for the last texts asked
+    about: every rebuild under serve asks again about every stored text (the sources' coverage)."""
     spans = []
     for match in _SENTENCE.finditer(text):
         chunk = match.group()
@@ -145,14 +150,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         start = match.start() + chunk.index(stripped)
         spans.append((start, start + len(stripped)))
-    return spans
+    return tuple(spans)
 
 
-def covered(spans: list[tuple[int, int]], cited: list[tuple[int, int]]) -> list[bool]:
+def covered(spans: Sequence[tuple[int, int]], cited: Sequence[tuple[int, int]]) -> list[bool]:
     """For each sentence span, whether any cited range overlaps it."""
     starts = sorted(cited)
+    reach = list(itertools.accumulate((e for _, e in starts), max))  # the furthest end of the first n cited ranges
     result = []
     for start, end in spans:
-        i = bisect.bisect_left(starts, (end, end))
-        result.append(any(s < end and e > start for s, e in starts[:i]))
+        i = bisect.bisect_left(starts, (end, end))  # cited ranges beginning before the sentence ends
+        result.append(i > 0 and reach[i - 1] > start)
     return result

@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sitekit import ROOT
 
 from dossier import model
 from dossier.coverage import coverage_of
 from dossier.model import Dossier
 from dossier.resolve import load
+from dossier.text import covered
 
 
 @functools.cache
@@ -92,3 +95,15 @@ def test_the_home_page_holds_for_any_number_of_sources() -> None:
     home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert not re.search(r"\b(?:l'|dell'|dall'|nell'|all')articolo\b", home, flags=re.IGNORECASE)
     assert "<!-- dossier:overview -->" in home
+
+
+_RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda p: (p[0], p[0] + p[1])), max_size=12)
+
+
+@given(sentences=_RANGES.map(sorted), cited=_RANGES)
+def test_a_sentence_is_covered_when_a_cited_range_overlaps_it(
+    sentences: list[tuple[int, int]], cited: list[tuple[int, int]]
+) -> None:
+    """The coverage of a source's sentences, against the definition: some cited range overlaps the sentence."""
+    expected = [any(s < end and e > start for s, e in cited) for start, end in sentences]
+    assert covered(sentences, cited) == expected

@@ -601,27 +601,26 @@ def test_kept_checks_are_made_again_when_the_folder_changes_around_an_unchanged_
     assert load(data, cache=cache) == load(data)
 
 
-def test_rebuilds_under_serve_freeze_nothing_and_collect_between_builds(tmp_path: Path, serving: Preview) -> None:
-    """`mkdocs serve` freezes nothing (what a frozen build kept and a rebuild replaced stayed in memory for good: the
-    serve of M grew by 104 MB at its second rebuild), and collects each build's garbage once it is over, with the
-    collector off while a build runs."""
+def test_rebuilds_under_serve_freeze_nothing_and_collect_each_builds_garbage(tmp_path: Path, serving: Preview) -> None:
+    """Under `mkdocs serve` the collector is off (a full collection of M's heap takes 1.7 s); each build's garbage is
+    collected a moment after it, or when the next build starts if edits come faster, so that rebuilds back to back
+    do not grow the heap either. Nothing is frozen (what a frozen build held stayed in memory for good: the serve of
+    M grew by 104 MB at its second rebuild)."""
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
     frozen = gc.get_freeze_count()
     _build(project, served)
     event = project / "data/events/post-trump-social.yml"
     alive = []
-    for number in range(4):
-        _edit(event, r"^title: .*$", f"title: Titolo {number}")
-        _build(project, served)
-        assert not gc.isenabled()  # until the collection, a moment after the build
-        deadline = time.monotonic() + 10
-        while not gc.isenabled() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert gc.isenabled()
+    for round_ in range(3):
+        for number in range(3):  # back to back: each build collects the one before
+            _edit(event, r"^title: .*$", f"title: Titolo {round_}.{number}")
+            _build(project, served)
+            assert not gc.isenabled()
+        time.sleep(1.5)  # the last one's garbage is collected a moment after it
         alive.append(len(gc.get_objects()))
-    assert gc.get_freeze_count() == frozen
-    assert alive[-1] - alive[1] < alive[1] // 50, alive  # the rebuilds' garbage is collected: no steady growth
+    assert gc.get_freeze_count() <= frozen  # nothing more frozen (what earlier builds froze may be freed)
+    assert alive[-1] - alive[0] < alive[0] // 50, alive  # no steady growth
 
 
 def test_the_exports_convert_again_only_the_records_that_changed(data: Path) -> None:
