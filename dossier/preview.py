@@ -1,8 +1,9 @@
 """The live preview's memory: what `mkdocs serve` keeps from one rebuild to the next, so an edit redoes only what it
 changed. Used by the plugin only under `mkdocs serve`, through MkDocs' public surfaces.
 
-- Records are re-read only when their file changed (the loader's cache), and pages rendered again only when what
-  they were made from changed (:class:`~dossier.render.Memo`).
+- Records are re-read only when their file changed (the loader's cache), checked again only when their file or the
+  folder's ids and stored texts changed, resolved again only when they or the records they refer to changed, and
+  pages rendered again only when what they were made from changed (:class:`~dossier.render.Memo`).
 - A generated page whose Markdown and conversion context are unchanged is not converted again: it is a
   :class:`KeptPage`, the :class:`~mkdocs.structure.pages.Page` subclass MkDocs lets plugins put on ``File.page``,
   whose ``render`` puts back what the last conversion gave.
@@ -11,7 +12,8 @@ changed. Used by the plugin only under `mkdocs serve`, through MkDocs' public su
   plugin indexes every page's content as the theme renders it (Material's built-in search), which must see them all.
 - A page that logged a warning is never kept, so ``--strict`` fails on every rebuild where a clean build would.
 
-Every build starts afresh (:meth:`Preview.begin`); what pages the build did not make is forgotten when it ends.
+Every build starts afresh (:meth:`Preview.begin`); what pages the build did not make is forgotten when it ends, and
+its garbage is collected a moment later (:meth:`Preview._over`).
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ class Preview:
         with self._collector:  # (waits for a collection under way: it holds the interpreter anyway)
             self._building = True
             self._builds += 1
-            gc.disable()  # see built()
+            gc.disable()  # see _over()
             if self._young:  # the edits came too fast for the collection after the last build: done now
                 self._collect_young()
 
