@@ -227,8 +227,9 @@ class Preview:
         collection ran during it), are collected a moment after it is served, while the editor reads (or when the
         next build starts, if the next edit came first): that walks only them. Their survivors join the oldest
         generation, whose rare cyclic garbage (a finished background search, a replaced MkDocs configuration that
-        survived a collection) is collected in full once the edits pause. Nothing is frozen (gc.freeze): what a
-        frozen build held and a later rebuild dropped could never be collected (M: +104 MB at the second rebuild)."""
+        survived a collection) is collected in full once the edits pause, and the collector is back on until the next
+        build. Nothing is frozen (gc.freeze): what a frozen build held and a later rebuild dropped could never be
+        collected (M: +104 MB at the second rebuild)."""
         self._build_state()  # the build's navigation and pages: garbage now, not survivors of the next collection
         with self._collector:
             self._building = False
@@ -244,8 +245,9 @@ class Preview:
         with self._collector:
             if self._building or builds != self._builds:
                 return  # a build began meanwhile: its own end schedules the next collections
-            if everything:
+            if everything:  # the edits paused: the whole heap, and the collector back on until the next build
                 gc.collect()
+                gc.enable()
             elif self._young:
                 self._collect_young()
 

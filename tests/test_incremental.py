@@ -608,7 +608,7 @@ def test_rebuilds_under_serve_freeze_nothing_and_collect_each_builds_garbage(tmp
     M grew by 104 MB at its second rebuild)."""
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
-    frozen = gc.get_freeze_count()
+    gc.unfreeze()  # what earlier clean builds of this process froze: counted with the rest, so growth compares to all
     _build(project, served)
     event = project / "data/events/post-trump-social.yml"
     alive = []
@@ -619,8 +619,9 @@ def test_rebuilds_under_serve_freeze_nothing_and_collect_each_builds_garbage(tmp
             assert not gc.isenabled()
         time.sleep(1.5)  # the last one's garbage is collected a moment after it
         alive.append(len(gc.get_objects()))
-    assert gc.get_freeze_count() <= frozen  # nothing more frozen (what earlier builds froze may be freed)
-    assert alive[-1] - alive[0] < alive[0] // 50, alive  # no steady growth
+    assert gc.get_freeze_count() == 0
+    # No steady growth: +76 objects over these six rebuilds; +3,502 when a build's navigation outlived it.
+    assert alive[-1] - alive[0] < 500, alive
 
 
 def test_the_exports_convert_again_only_the_records_that_changed(data: Path) -> None:
