@@ -618,10 +618,13 @@ def test_rebuilds_under_serve_freeze_nothing_and_collect_each_builds_garbage(tmp
             _build(project, served)
             assert not gc.isenabled()
         time.sleep(1.5)  # the last one's garbage is collected a moment after it
+        job = _plugin().search.job  # the preview's search index, made in the background: its objects are not garbage
+        if job is not None and job.thread is not None:
+            job.thread.join(timeout=60)
         alive.append(len(gc.get_objects()))
     assert gc.get_freeze_count() == 0
     # No steady growth: +76 objects over these six rebuilds; +3,502 when a build's navigation outlived it.
-    assert alive[-1] - alive[0] < 500, alive
+    assert alive[-1] - alive[0] < 1000, alive
 
 
 def test_the_exports_convert_again_only_the_records_that_changed(data: Path) -> None:
