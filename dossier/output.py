@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 from dossier import search
+from dossier.i18n import Words
+from dossier.registry import Registry
 from dossier.render import ASSETS, OVERVIEW_MARKER, SEARCH_WORDS, Renderer
 
 MARKER = ".dossier-render"  # names a folder as ours, so we never replace a folder we did not write
@@ -49,12 +51,17 @@ def tree(renderer: Renderer, docs_dir: Path | None, published: Mapping[str, byte
         if uri in files:
             raise OutputError(f"generated file '{uri}' would replace the hand-written file '{uri}'")
         files[uri] = data
-    for asset in ASSETS:
-        if asset == SEARCH_WORDS:
-            files[asset] = search.words_script(renderer.words, renderer.registry).encode("utf-8")
-        else:
-            files[asset] = resources.files("dossier").joinpath("assets", asset.rsplit("/", 1)[1]).read_bytes()
+    for name in ASSETS:
+        files[name] = asset(name, renderer.words, renderer.registry)
     return dict(sorted(files.items()))
+
+
+def asset(name: str, words: Words, registry: Registry) -> bytes:
+    """The bytes of one of :data:`~dossier.render.ASSETS`: a file of the package's ``assets/`` folder, or the search
+    box's words written for this site."""
+    if name == SEARCH_WORDS:
+        return search.words_script(words, registry).encode("utf-8")
+    return resources.files("dossier").joinpath("assets", name.rsplit("/", 1)[1]).read_bytes()
 
 
 def _read_tree(folder: Path) -> dict[str, bytes]:

@@ -24,13 +24,13 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import drawings, livereload, markup, publish, report, search
+from dossier import drawings, livereload, markup, output, publish, report, search
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.export import history
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT
-from dossier.render import ASSETS, OVERVIEW_MARKER, SEARCH_WORDS, TITLE_LANG, Renderer, RenderError
+from dossier.render import ASSETS, OVERVIEW_MARKER, TITLE_LANG, Renderer, RenderError
 from dossier.resolve import load
 
 if TYPE_CHECKING:  # (the `dossier` command loads this module with mkdocs.yml: only what a build needs is imported)
@@ -202,11 +202,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             if files.get_file_from_path(asset) is not None:
                 clashes.append(f"generated file '{asset}' would replace 'docs/{asset}'")
                 continue
-            if asset == SEARCH_WORDS:
-                data = search.words_script(Words(self.build.lang), DEFAULT).encode("utf-8")
-            else:
-                data = resources.files("dossier").joinpath("assets", posixpath.basename(asset)).read_bytes()
-            files.append(File.generated(config, asset, content=data))
+            files.append(File.generated(config, asset, content=output.asset(asset, Words(self.build.lang), DEFAULT)))
         for path, source in self.build.data.items():
             if files.get_file_from_path(path) is not None:
                 clashes.append(f"generated file '{path}' would replace 'docs/{path}'")

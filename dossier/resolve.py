@@ -199,26 +199,32 @@ class Context:
         """What checking the file ``key`` gave when the folder had the same ids and stored texts, if kept."""
         if self.cache is None or key is None:
             return None
-        kept = self.cache.get((f"{key[0]}\0checked", *key[1:]))
+        kept = self.cache.get(_beside(key, "checked"))
         if kept is None or kept[0] != self.world:
             return None
-        self.used.add((f"{key[0]}\0checked", *key[1:]))
+        self.used.add(_beside(key, "checked"))
         return kept[1]  # type: ignore[no-any-return]
 
     def keep_checked(self, key: tuple[str, int, int, int] | None, outcome: Outcome) -> None:
-        if self.cache is not None and key is not None:
+        """Keep what checking a valid file gave, for the next run (see :meth:`checked`)."""
+        if self.cache is not None and key is not None and outcome.data is not None:
             checked = (tuple(outcome.problems), dict(outcome.spans), tuple(outcome.unverified))
-            self.cache[(f"{key[0]}\0checked", *key[1:])] = (self.world, checked)
-            self.used.add((f"{key[0]}\0checked", *key[1:]))
+            self.cache[_beside(key, "checked")] = (self.world, checked)
+            self.used.add(_beside(key, "checked"))
 
     def positions(self, key: tuple[str, int, int, int] | None) -> dict[str, tuple[int, int]]:
         """Where fields of the file ``key`` are ({field name: (line, column)}), kept in the cache with the file."""
         if self.cache is None or key is None:
             return {}
-        kept = (f"{key[0]}\0positions", *key[1:])
+        kept = _beside(key, "positions")
         self.used.add(kept)
         found: dict[str, tuple[int, int]] = self.cache.setdefault(kept, {})
         return found
+
+
+def _beside(key: tuple[str, int, int, int], what: str) -> tuple[str, int, int, int]:
+    """The cache's key for ``what`` is kept with the file ``key`` (its checks, its positions): gone with it."""
+    return (f"{key[0]}\0{what}", *key[1:])
 
 
 def _file_key(path: Path, shown: str) -> tuple[str, int, int, int] | None:
@@ -334,7 +340,7 @@ def process(found: Found, context: Context) -> Outcome:
                 doc = _located(found, doc)
                 where = positions[problem.field] = doc.position(_loc_of(problem.field))
             outcome.unverified.append(replace(problem, line=where[0], column=where[1]))
-    context.keep_checked(key, outcome)  # (used only while the file is in the cache: valid and unchanged)
+    context.keep_checked(key, outcome)
     return outcome
 
 
