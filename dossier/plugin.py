@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from dossier import drawings, livereload, markup, output, publish, report, search
@@ -67,7 +67,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         # MkDocs keeps this instance for the whole of `mkdocs serve` because the plugin defines on_startup.
         self.preview: Preview | None = None
         self.build = Build()
-        self.search = search.Indexer()  # the site's search index, built as the pages are written
+        self.search = search.Indexer()  # the site's search index, built as the pages are converted
         self.scratch: Path | None = None  # where the exports wait to be copied into the site (not held in memory)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -90,7 +90,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         preview = self.preview
         if preview is not None:
             preview.start()
-        self.search.before_build(config, serving=preview is not None)  # the search index is built as pages are written
+        self.search.before_build(config, serving=preview is not None)  # the index is made as the pages are converted
         root = Path(config.config_file_path or ".").resolve().parent
         lang = interface_language(self.config.lang, config.theme.get("language") if config.theme else None)
         self.build.lang = lang
@@ -234,21 +234,33 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             markdown = markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
         # Drawings are large raw HTML that Python-Markdown leaves as it is, but is slow to read. Each is set aside for
         # a comment naming it by its hash (so the page's Markdown, and what the preview keeps of it, change when a
-        # drawing does), and put back into the page the theme made (on_post_page), after the search took the page
+        # drawing does), and put back into the page the theme made (on_post_page); the search is given the page without
         # (it indexes no drawing).
         markdown, kept = drawings.set_aside(markdown)
         if kept:
             self.build.drawings[page.file.src_uri] = kept
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if ' lang="' in html and page.toc:
             _toc_languages(page.toc, markup.heading_languages(html))
         if self.preview is not None:
             self.preview.converted(page, html)
         return html
 
+    @event_priority(-100)  # the content as the other plugins leave it
+    def _index_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Hand the page to the search index as soon as it is converted: MkDocs converts every page before it themes
+        and writes any, so Pagefind indexes them on the other core meanwhile (dossier/search.py)."""
+        title = page.title or config.site_name
+        lang = str(config.theme.get("language") or "en") if config.theme else "en"
+        self.search.add_content(page.url, html, meta=page.meta, title=str(title), lang=lang)
+        return html
+
+    on_page_content = CombinedEvent(_on_page_content, _index_content)
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.search.pages_done()  # every page is converted: the index is written while MkDocs writes them
         if self.preview is not None:
             return self.preview.env(env, config, files)
         return env
@@ -273,7 +285,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         title_lang = page.meta.get(TITLE_LANG) if page.meta else None
         if title_lang:  # the title in the theme's header is in another language than the page's
             output = markup.header_title_language(output, str(title_lang))
-        self.search.add_page(page.url, output)  # indexed while the next pages are built
         if self.preview is not None:
             self.preview.themed(page, output)
         kept = self.build.drawings.pop(page.file.src_uri, None)

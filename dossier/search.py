@@ -22,10 +22,14 @@ What is indexed is decided by markup, so that any built site can be indexed, wha
 Figures need nothing: Pagefind drops punctuation inside a word when indexing and in the query, so 11.000, 11,000
 and 11000 are one word (tests/test_browser.py checks it).
 
-``mkdocs build`` hands each page to Pagefind as it writes it (the plugin calls :func:`before_build`,
-:func:`add_page` and :func:`after_build`): Pagefind indexes on the second core while MkDocs builds on the first,
-and only the index's files are left to write at the end. Under ``mkdocs serve`` the written site is indexed in the
-background after each build and the indexing dropped when the next build starts, so that it never delays a
+``mkdocs build`` hands each page to Pagefind as soon as MkDocs has converted it (the plugin calls
+:meth:`Indexer.before_build`, :meth:`Indexer.add_content` for each page, :meth:`Indexer.pages_done` once all are
+converted and :meth:`Indexer.after_build`): MkDocs converts every page before it themes and writes any, so Pagefind
+indexes on the second core while MkDocs converts on the first, and writes its files while MkDocs themes and writes
+the pages. What Pagefind is given of a page is what ``theme/main.html`` marks for it in the written page (the
+content, in its ``data-pagefind-body`` element: :func:`page_document`), so the index is the one ``dossier index``
+makes of the written site (tests/test_search.py compares them). Under ``mkdocs serve`` the written site is indexed
+in the background after each build and the indexing dropped when the next build starts, so that it never delays a
 rebuild; until it is ready the search box says so. Sites built by another engine from ``dossier render --out``
 are indexed with ``dossier index SITE_DIR``.
 
@@ -38,16 +42,19 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
+import dataclasses
 import functools
 import html
 import io
 import json
 import logging
 import os
-import queue
 import re
 import shutil
+import signal
+import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -59,6 +66,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 from dossier.schema import N_
 
@@ -239,7 +251,7 @@ class _Pagefind:
 # -- indexing --------------------------------------------------------------------------------------------------------
 def index_site(site_dir: Path, *, lang: str | None = None, job: _Job | None = None) -> Report:
     """Write the Pagefind index of the built site ``site_dir`` into ``site_dir/pagefind`` (replaced as a whole),
-    Pagefind reading the pages itself (``dossier index``; :class:`_Session` is given them as MkDocs writes them).
+    Pagefind reading the pages itself (``dossier index``; :class:`_Session` is given them as MkDocs converts them).
 
     ``lang``: the site's language (default: the one most pages declare in ``<html lang>``)."""
     started = time.perf_counter()
@@ -379,7 +391,6 @@ def _pages(site_dir: Path) -> list[Path]:
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 _LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
 _HTML_LANG_TEXT = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
-_HTML_OPEN = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 
 
 def _site_language(pages: list[Path]) -> str | None:
@@ -428,19 +439,29 @@ def _scan(
     return marked, fragments
 
 
-def _content(text: str) -> str:
-    """A page cut down to what Pagefind indexes of it, its ``data-pagefind-body`` element (a third of a page of M
-    is Material's header, navigation, footer and scripts): less to encode here and to parse there. Cut at the end
-    of Material's article, which holds it: a search for the element's own end would cost the build more than it
-    saves. Any other page is given whole."""
-    opening = _HTML_OPEN.search(text)
-    body = _body(text)
-    if opening is None or body is None or text.find(" data-pagefind-body", body.end()) >= 0:
-        return text
-    end = text.find("</article>", body.end())
-    if end < 0 or text.find("<article", body.end(), end) >= 0:
-        return text
-    return f'{opening.group(0)}<head><meta charset="utf-8"></head><body>{text[body.start() : end]}</body></html>'
+def searched_kind(meta: Mapping[str, Any] | None) -> str | None:
+    """The kind a page is indexed as, from its front matter (``search: {kind: event}``; a hand-written page is a
+    "page"), or None for a page left out of the index (``search: {exclude: true}``): as ``theme/main.html`` marks
+    the written page."""
+    settings = meta.get("search") if meta else None
+    if not isinstance(settings, Mapping):
+        return "page"
+    if settings.get("exclude"):
+        return None
+    return str(settings.get("kind") or "page")
+
+
+def page_document(content: str, *, lang: str, kind: str, title: str) -> str:
+    """A converted page as Pagefind is given it during ``mkdocs build``: the page's content in the element
+    ``theme/main.html`` wraps it in, in a page of the site's language, without the theme's header, navigation and
+    footer (a third of a page of M), which Pagefind would leave out anyway. Material heads a content that has no
+    ``<h1>`` with the page's title (``partials/content.html``): so does this."""
+    heading = "" if "<h1" in content else f"<h1>{html.escape(title)}</h1>"
+    return (
+        f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"></head><body>'
+        f'<div class="dossier-searchable" data-pagefind-body data-pagefind-filter="kind:{html.escape(kind)}">'
+        f"{heading}{content}</div></body></html>"
+    )
 
 
 def _body(text: str) -> re.Match[str] | None:
@@ -607,7 +628,7 @@ def box_words(words: Words, registry: Registry) -> dict[str, str]:
 
 class Indexer:
     """The search index of the builds of one program (the plugin holds one for its life): the pages handed to
-    Pagefind while a build writes them, and under ``mkdocs serve`` the background indexing of the last build."""
+    Pagefind while a build converts them, and under ``mkdocs serve`` the background indexing of the last build."""
 
     def __init__(self) -> None:
         self.session: _Session | None = None
@@ -617,22 +638,29 @@ class Indexer:
     def before_build(self, config: Mapping[str, Any], *, serving: bool = False) -> None:
         """At the start of every build. A background indexing of the previous preview build stops here, before
         MkDocs empties the site folder it reads; and unless a search plugin of the theme's is in use, Pagefind
-        starts, to be given the pages as MkDocs writes them (:meth:`add_page`). Not under serve: handing pages over
-        costs the build a little (encoding them), and a preview's rebuild must not wait for search; its site is
-        indexed afterwards."""
+        starts, to be given the pages as MkDocs converts them (:meth:`add_content`). Not under serve: handing pages
+        over costs the build a little (encoding them), and a preview's rebuild must not wait for search; its site
+        is indexed afterwards."""
         self._stop_job()
         self._stop_session()
         if not serving and not _searched_by_theme(config):
-            self.session = _Session()
+            self.session = _Session(Path(config["site_dir"]))
 
-    def add_page(self, url: str, output: str) -> None:
-        """A page as MkDocs writes it (``url``: its address from the site's root, as MkDocs links it)."""
+    def add_content(self, url: str, content: str, *, meta: Mapping[str, Any] | None, title: str, lang: str) -> None:
+        """A page as MkDocs converted it: ``url``, its address from the site's root as MkDocs links it; ``content``,
+        its HTML; ``meta``, its front matter; ``lang``, the site's language (``<html lang>``)."""
         session = self.session
-        if session is not None:
-            session.pages.put((f"/{url}", output))
+        kind = searched_kind(meta)
+        if session is not None and kind is not None:
+            session.add(f"/{url}", page_document(content, lang=lang, kind=kind, title=title))
+
+    def pages_done(self) -> None:
+        """Every page is converted (and handed over): Pagefind writes the index while MkDocs writes the pages."""
+        if self.session is not None:
+            self.session.close()
 
     def after_build(self, config: Mapping[str, Any], *, serving: bool = False) -> None:
-        """Once MkDocs has written the site: finish its index, or under ``mkdocs serve`` finish it in the
+        """Once MkDocs has written the site: put its index in place, or under ``mkdocs serve`` make it in the
         background."""
         session, self.session = self.session, None
         if session is None and _searched_by_theme(config):
@@ -644,11 +672,18 @@ class Indexer:
             with self._lock:
                 self.job = job
             return
-        report = session.finish(site_dir) if session is not None else index_site(site_dir)
+        waiting = time.perf_counter()
+        if session is None:
+            report = index_site(site_dir)
+            after = ""
+        else:
+            handed = session.result()
+            report = handed if handed is not None else index_site(site_dir)  # no page marks what to index
+            after = " after the pages" if handed is not None else ""
+        waited = time.perf_counter() - waiting
         others = ", ".join(f"{n} in {lang}" for lang, n in report.records.items())
-        after = " after the pages" if session is not None and session.service is not None else ""
         found = f"{report.pages} pages{f' and {others}' if others else ''}"
-        log.info(f"dossier: search index: {found} ({report.seconds:.1f} s{after})")
+        log.info(f"dossier: search index: {found} ({waited:.1f} s{after})")
         if not report.marked:
             log.warning("dossier: no page marks its content for search (data-pagefind-body): every <body> was indexed")
 
@@ -673,88 +708,128 @@ class Indexer:
 
 
 class _Session:
-    """Pagefind given the pages as MkDocs writes them: MkDocs builds on one core, Pagefind indexes on the other,
-    and once the site is written only the index files are left to write (on M, indexing the written site
-    afterwards took most of what Material's search plugin costs). A thread hands the pages over, so that the build
-    never waits for Pagefind; pages without ``data-pagefind-body`` are not sent (Pagefind would leave them out)."""
+    """Pagefind given the pages as MkDocs converts them: MkDocs converts on one core, Pagefind indexes on the
+    other, and writes its files while MkDocs themes and writes the pages (on M, indexing the written site
+    afterwards took most of what Material's search plugin costs; handing the pages over as they were written left
+    Pagefind 3 s of work after the last).
 
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.pages: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
-        self.service: _Pagefind | None = None
-        self.index = 0
-        self.lang = "unknown"
-        self.sent: list[int] = []
-        self.fragments: list[Fragment] = []
-        self.marked = 0
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._feed, name="dossier-search-pages", daemon=True)
-        self.thread.start()
+    The pages go to a helper process (:func:`_serve_pages`, run by the same Python), which speaks to Pagefind, finds
+    the text in other languages and writes the index: the build's own process only writes each page into a pipe.
+    (Done by threads of the build's process, that work took the interpreter's lock from the build at every page
+    and every reply: an M build was 7 s slower for 2.5 s of their work.)"""
 
-    def _feed(self) -> None:
-        while (page := self.pages.get()) is not None:
-            if self.failure is not None or "data-pagefind-body" not in page[1]:
-                continue
-            try:
-                self._send(*page)
-            except BaseException as exc:  # reported by finish()
-                self.failure = exc
+    def __init__(self, site_dir: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from dossier.search import _serve_pages; _serve_pages()", str(site_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert self.process.stdin is not None
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: room for a few pages, so that a page rarely waits for the helper
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        self.broken = False
+        self.closed = False
 
-    def _send(self, url: str, text: str) -> None:
-        if self.service is None:
-            match = _HTML_LANG_TEXT.search(text)
-            self.lang = match.group(1).lower() if match else "unknown"
-            self.service = _Pagefind()
-            config = {"exclude_selectors": _exclusions(self.lang)}
-            self.index = self.service.call({"type": "NewIndex", "config": config})["index_id"]
-        self.marked += 1
-        page = {
-            "type": "AddFile",
-            "index_id": self.index,
-            "url": url,
-            "file_contents": _content(text),
-            "file_path": None,
-        }
-        self.sent.append(self.service.send(page))
-        self.fragments.extend(_page_fragments(text, url, self.lang))
-
-    def finish(self, site_dir: Path, job: _Job | None = None) -> Report:
-        """Wait for the pages handed over, then write the index (:func:`_write`). The report's time is what the
-        build waited for the index once its pages were written."""
-        self.started = time.perf_counter()
-        self.pages.put(None)
-        self.thread.join()
-        if self.failure is not None:
-            if self.service is not None:
-                self.service.kill()
-            raise self.failure
-        if self.service is None:  # no page marks its content: Pagefind reads the whole of every page itself
-            return index_site(site_dir, job=job)
-        if job is not None:
-            job.service = self.service
+    def add(self, url: str, document: str) -> None:
+        if self.broken or self.closed:
+            return
+        address, text = url.encode("utf-8"), document.encode("utf-8")
+        stdin = self.process.stdin
+        assert stdin is not None
         try:
-            for message_id in self.sent:
-                self.service.wait(message_id)
-            return _write(
-                self.service,
-                self.index,
-                self.fragments,
-                self.lang,
-                site_dir,
-                started=self.started,
-                marked=True,
-                job=job,
-            )
-        except BaseException:
-            self.service.kill()
-            raise
+            stdin.write(_FRAME.pack(len(address), len(text)))
+            stdin.write(address)
+            stdin.write(text)
+            stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):  # it stopped: result() says why
+            self.broken = True
+
+    def close(self) -> None:
+        """No more pages: the helper writes the index meanwhile (:meth:`result` waits for it)."""
+        if not self.closed:
+            self.closed = True
+            stdin = self.process.stdin
+            assert stdin is not None
+            with contextlib.suppress(OSError, ValueError):
+                stdin.write(_END)
+                stdin.close()
+            self.process.stdin = None  # (communicate() would flush it)
+
+    def result(self) -> Report | None:
+        """The index written into the site folder, or None when no page was handed over."""
+        self.close()
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            said = err.decode("utf-8", "replace").strip().splitlines()
+            if len(said) == 1:  # its message
+                raise SearchError(said[0])
+            stopped = said[-1] if said else f"exit status {self.process.returncode}"  # the end of a traceback
+            raise SearchError(f"the search index helper stopped: {stopped}")
+        report = json.loads(out)
+        return None if report is None else Report(**report)
 
     def stop(self) -> None:
-        self.pages.put(None)
-        for _ in range(2):  # before the thread ends (it may wait on Pagefind), and if it started one meanwhile
-            if self.service is not None:
-                self.service.kill()
-            self.thread.join(timeout=30)
+        """Stop it now (the build failed): it stops Pagefind and removes what it wrote."""
+        self.closed = True
+        if self.process.poll() is None:
+            self.process.terminate()
+        stdin, self.process.stdin = self.process.stdin, None
+        if stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.communicate(timeout=30)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+_FRAME = struct.Struct("<II")  # a page handed to the helper: the lengths of its address and of its HTML, in bytes
+_END = _FRAME.pack(0, 0)  # the last page was handed over (input that ends without it: the build stopped)
+
+
+def _serve_pages() -> None:
+    """The helper process of :class:`_Session`: reads the pages from stdin until it ends, gives them to Pagefind,
+    and writes the index into the site folder (its argument). Prints the :class:`Report` as JSON (null when no
+    page came), or exits with the reason on stderr."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that Pagefind is stopped and the staging removed
+    site_dir = Path(sys.argv[1])
+    stdin = sys.stdin.buffer
+    service: _Pagefind | None = None
+    try:
+        index, lang = 0, "unknown"
+        sent: list[int] = []
+        fragments: list[Fragment] = []
+        while (header := stdin.read(_FRAME.size)) != _END:
+            if len(header) < _FRAME.size:  # the build stopped: nothing is written
+                sys.exit(1)
+            sizes = _FRAME.unpack(header)
+            url, text = (stdin.read(size).decode("utf-8") for size in sizes)
+            if service is None:
+                match = _HTML_LANG_TEXT.search(text)
+                lang = match.group(1).lower() if match else "unknown"
+                service = _Pagefind()
+                config = {"exclude_selectors": _exclusions(lang)}
+                index = service.call({"type": "NewIndex", "config": config})["index_id"]
+            page = {"type": "AddFile", "index_id": index, "url": url, "file_contents": text, "file_path": None}
+            sent.append(service.send(page))
+            fragments.extend(_page_fragments(text, url, lang))
+        if service is None:
+            print("null")
+            return
+        started = time.perf_counter()
+        for message_id in sent:
+            service.wait(message_id)
+        report = _write(service, index, fragments, lang, site_dir, started=started, marked=True, job=None)
+        print(json.dumps(dataclasses.asdict(report)))
+    except SearchError as exc:
+        print(exc.message, file=sys.stderr)
+        sys.exit(1)
+    finally:
+        if service is not None:
+            service.kill()
 
 
 @dataclass(eq=False)

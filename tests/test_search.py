@@ -305,26 +305,77 @@ def test_the_next_preview_build_stops_the_indexing(
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind")) == ["pagefind"]
 
 
-def test_pages_given_as_they_are_written_make_the_same_index(
-    site: Path, tmp_path: Path, indexer: search.Indexer
+def test_pages_given_as_they_are_converted_make_the_index_of_the_written_site(project: Path, site: Path) -> None:
+    """`mkdocs build` hands each page's content to Pagefind as soon as MkDocs has converted it, before any page is
+    themed or written, so that Pagefind indexes while MkDocs builds. Same index as Pagefind reading the written
+    pages (`dossier index`, the preview): the content given is what the theme marks for the index."""
+    shutil.rmtree(site / "pagefind")
+    search.index_site(site)
+    given, read = pagefind_pages(project / "site/pagefind"), pagefind_pages(site / "pagefind")
+    assert len(given) == searchable_pages(site)
+    assert given == read  # text, title, kind, anchors: all the same
+    assert pagefind_pages(project / "site/pagefind/en") == pagefind_pages(site / "pagefind/en")
+    assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
+
+
+def test_a_page_is_given_as_the_theme_marks_it() -> None:
+    """What the index is given of a converted page: the kind its front matter says (a hand-written page is a
+    "page"; a list of links none), and Material's heading when its content has none."""
+    assert search.searched_kind({"search": {"kind": "event"}}) == "event"
+    assert search.searched_kind({"title": "Metodo"}) == "page"
+    assert search.searched_kind(None) == "page"
+    assert search.searched_kind({"search": {"exclude": True}}) is None
+    document = search.page_document("<p>Testo &amp; altro</p>", lang="it", kind="page", title="Metodo & fonti")
+    assert document.startswith('<!doctype html><html lang="it">')
+    assert '<div class="dossier-searchable" data-pagefind-body data-pagefind-filter="kind:page">' in document
+    assert "<h1>Metodo &amp; fonti</h1><p>Testo &amp; altro</p></div>" in document
+    assert search.page_document('<h1 id="t">Titolo</h1>', lang="it", kind="event", title="Altro").count("<h1") == 1
+
+
+def test_a_failed_build_stops_the_index_and_writes_none(tmp_path: Path, indexer: search.Indexer) -> None:
+    """The helper that indexes the pages during `mkdocs build` stops when the build fails, writing nothing; and one
+    whose input ends without the last page's mark (the build's process died) writes nothing either."""
+    config = {"site_dir": str(tmp_path), "plugins": {"dossier": None}}
+    page = {"search": {"kind": "event"}}
+    indexer.before_build(config)
+    session = indexer.session
+    assert session is not None
+    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T", lang="it")
+    indexer.abort()
+    assert session.process.returncode is not None
+    assert list(tmp_path.iterdir()) == []
+    indexer.before_build(config)
+    session = indexer.session
+    assert session is not None and session.process.stdin is not None
+    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T", lang="it")
+    session.process.stdin.close()  # no end mark
+    assert session.process.wait(timeout=60) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_helper_that_fails_is_a_clear_error(tmp_path: Path, indexer: search.Indexer) -> None:
+    config = {"site_dir": str(tmp_path), "plugins": {"dossier": None}}
+    indexer.before_build(config)
+    session = indexer.session
+    assert session is not None and session.process.stdin is not None
+    session.process.stdin.write(search._FRAME.pack(1, 1) + b"/\xff")  # not UTF-8: the helper fails
+    indexer.pages_done()
+    with pytest.raises(search.SearchError, match=r"^the search index helper stopped: UnicodeDecodeError: 'utf-8'"):
+        indexer.after_build(config)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_whose_pages_are_all_left_out_is_indexed_from_the_written_pages(
+    site: Path, indexer: search.Indexer
 ) -> None:
-    """`mkdocs build` hands each page to Pagefind as it writes it, so that Pagefind indexes while MkDocs builds.
-    Same pages, same index as Pagefind reading them from the written site (`dossier index`, the preview)."""
-    read = Path(shutil.copytree(site, tmp_path / "read"))
-    search.index_site(read)
+    """No page handed over (every page says `search: {exclude: true}`): Pagefind reads the written site instead."""
     shutil.rmtree(site / "pagefind")
     config = {"site_dir": str(site), "plugins": {"dossier": None}}
     indexer.before_build(config)
-    assert indexer.session is not None
-    for page in sorted(site.rglob("*.html")):
-        url = page.relative_to(site).as_posix().removesuffix("index.html")
-        indexer.add_page(url, page.read_text(encoding="utf-8"))
+    indexer.add_content("overview/", "<h1>Panoramica</h1>", meta={"search": {"exclude": True}}, title="P", lang="it")
+    indexer.pages_done()
     indexer.after_build(config)
-    assert _state(site) == "ready"
-    given, indexed = pagefind_pages(site / "pagefind"), pagefind_pages(read / "pagefind")
-    assert len(given) == searchable_pages(site)
-    assert given == indexed  # text, title, kind, anchors: all the same (MkDocs hands over the indexed part only)
-    assert pagefind_pages(site / "pagefind/en").keys() == {f"/quotes/#{TRUMP}"}
+    assert len(pagefind_pages(site / "pagefind")) == searchable_pages(site)
 
 
 def test_the_preview_hands_no_page_over_during_its_builds(site: Path, indexer: search.Indexer) -> None:
