@@ -90,8 +90,8 @@ def test_text_in_another_language_is_indexed_on_its_own_in_that_language(project
         "ready", "it", searchable_pages(project / "site"), ["en"]
     )  # fmt: skip
     # What tells the search box that a query may be English: the first four letters of the words, without accents.
-    assert manifest["languages"]["en"] == sorted(search._keys(original["text"]))
-    assert {"warm", "rega", "cons", "puti", "to", "of"} <= set(manifest["languages"]["en"])
+    assert manifest["languages"]["en"] == " ".join(sorted(search._keys(original["text"])))
+    assert {"warm", "rega", "cons", "puti", "to", "of"} <= set(manifest["languages"]["en"].split(" "))
     assert search._keys("Perché l'Università è così") == {"perc", "univ", "cosi"}
 
 

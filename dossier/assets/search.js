@@ -184,10 +184,10 @@
     const main = await engine("");
     const [response, best] = await Promise.all([main.pagefind.search(query, { filters }), scores(main, terms)]);
     const unknown = terms.filter((term, i) => best[i] < KNOWN).map((term) => term.slice(0, 4));
-    const hits = Object.entries(known.languages || {}).map(([lang, keys]) => [
-      lang,
-      unknown.filter((k) => keys.includes(k)).length,
-    ]);
+    const hits = Object.entries(known.languages || {}).map(([lang, keys]) => {
+      const listed = new Set(keys.split(" ")); // (one string per language: dossier/search.py, _keys)
+      return [lang, unknown.filter((k) => listed.has(k)).length];
+    });
     const most = Math.max(0, ...hits.map(([, n]) => n)); // the language(s) most of those words may belong to
     const langs = hits.filter(([, n]) => n > 0 && n === most).map(([lang]) => lang);
     const others = await Promise.all(
