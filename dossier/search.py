@@ -724,11 +724,14 @@ class _Session:
     and every reply: an M build was 7 s slower for 2.5 s of their work.)"""
 
     def __init__(self, site_dir: Path) -> None:
+        here = str(Path(__file__).resolve().parent.parent)  # the helper runs this very package
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from dossier.search import _serve_pages; _serve_pages()", str(site_dir)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
         )
         assert self.process.stdin is not None
         if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: room for a few pages, so that a page rarely waits for the helper

@@ -63,15 +63,18 @@ def child(variant: str, project: Path) -> dict[str, Any]:
         for name in ("timeline", "neighbourhood", "network"):
             setattr(drawings, name, lambda *args, **kwargs: "")
     elif variant == "content":
+        from mkdocs.plugins import CombinedEvent
+
         from dossier.plugin import DossierPlugin
 
-        converted = DossierPlugin.on_page_content
+        converted = DossierPlugin._on_page_content
 
         def early(self: Any, html: str, **kwargs: Any) -> str:
             kept = self.build.drawings.pop(kwargs["page"].file.src_uri, None)
             return converted(self, drawings.put_back(html, kept) if kept else html, **kwargs)
 
-        DossierPlugin.on_page_content = early  # type: ignore[method-assign]
+        # (the plugin's on_page_content is two handlers: its own, and the search's, after the other plugins')
+        DossierPlugin.on_page_content = CombinedEvent(early, DossierPlugin._index_content)  # type: ignore[assignment]
     elif variant == "inline":
         drawings.set_aside = lambda markdown: (markdown, {})  # type: ignore[assignment]
     for name in STEPS:
