@@ -726,11 +726,14 @@ class _Session:
     def __init__(self, site_dir: Path) -> None:
         here = str(Path(__file__).resolve().parent.parent)  # the helper runs this very package
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+        # Its report and errors go to files, read once it has ended: a pipe that nobody reads while the pages are
+        # handed over could fill, and stop both processes.
+        self.output, self.errors = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by _said)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from dossier.search import _serve_pages; _serve_pages()", str(site_dir)],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=self.output,
+            stderr=self.errors,
             env={**os.environ, "PYTHONPATH": path},
         )
         assert self.process.stdin is not None
@@ -763,12 +766,12 @@ class _Session:
             with contextlib.suppress(OSError, ValueError):
                 stdin.write(_END)
                 stdin.close()
-            self.process.stdin = None  # (communicate() would flush it)
 
     def result(self) -> Report | None:
         """The index written into the site folder, or None when no page was handed over."""
         self.close()
-        out, err = self.process.communicate()
+        self.process.wait()
+        out, err = self._said()
         if self.process.returncode != 0:
             said = err.decode("utf-8", "replace").strip().splitlines()
             if len(said) == 1:  # its message
@@ -783,15 +786,27 @@ class _Session:
         self.closed = True
         if self.process.poll() is None:
             self.process.terminate()
-        stdin, self.process.stdin = self.process.stdin, None
-        if stdin is not None:
+        if self.process.stdin is not None:
             with contextlib.suppress(OSError, ValueError):
-                stdin.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.communicate(timeout=30)
-        if self.process.poll() is None:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        self._said()
+
+    def _said(self) -> tuple[bytes, bytes]:
+        """What it wrote on its stdout and stderr (once it has ended); the files are closed."""
+        said = []
+        for file in (self.output, self.errors):
+            if file.closed:  # read already
+                said.append(b"")
+                continue
+            with file:
+                file.seek(0)
+                said.append(file.read())
+        return said[0], said[1]
 
 
 _FRAME = struct.Struct("<II")  # a page handed to the helper: the lengths of its address and of its HTML, in bytes
