@@ -5,6 +5,7 @@ What a reader finds, in a browser, is in tests/test_browser.py.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -53,6 +54,14 @@ def test_the_index_holds_the_reader_pages_and_no_list_of_links(project: Path) ->
     for url in ("/overview/", "/actors/", "/sources/", "/tags/", "/404.html"):
         assert (project / "site" / url.strip("/") / ("" if url.endswith(".html") else "index.html")).is_file()
         assert url not in pages
+
+
+def test_pagefinds_script_is_also_written_compressed(project: Path) -> None:
+    bundle = project / "site/pagefind"
+    script = (bundle / "pagefind.js").read_bytes()
+    assert gzip.decompress((bundle / search.SCRIPT_GZIP).read_bytes()) == script
+    assert (bundle / search.SCRIPT_GZIP).stat().st_size < len(script) / 3
+    assert not (bundle / "en" / search.SCRIPT_GZIP).exists()  # another language's bundle runs the site's script
 
 
 def test_only_the_content_is_indexed_not_the_chrome_or_what_other_pages_hold(project: Path) -> None:

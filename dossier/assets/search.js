@@ -69,11 +69,26 @@
     return engines.get(lang);
   }
 
+  // Pagefind's script comes compressed (pagefind.js.gzip: 13 kB instead of 45, on a site served as is; see
+  // dossier/search.py, SCRIPT_GZIP), as Pagefind's own WebAssembly and index do; as is where the browser cannot
+  // decompress it, or the compressed copy is missing.
+  async function fetchScript() {
+    if (typeof DecompressionStream === "function") {
+      try {
+        const r = await fetch(new URL("pagefind.js.gzip", bundle));
+        if (r.ok) return await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text();
+      } catch (error) {
+        console.debug("dossier search: pagefind.js.gzip:", error);
+      }
+    }
+    const r = await fetch(new URL("pagefind.js", bundle));
+    if (!r.ok) throw new Error(`pagefind.js: HTTP ${r.status}`);
+    return r.text();
+  }
+
   async function load(lang) {
-    script ??= fetch(new URL("pagefind.js", bundle)).then((r) => {
-      if (!r.ok) throw new Error(`pagefind.js: HTTP ${r.status}`);
-      return r.text();
-    });
+    script ??= fetchScript();
+    script.catch(() => (script = null)); // fetched again at the next search
     const code = await script;
     const module = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
     const pagefind = await import(module);
