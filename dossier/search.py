@@ -224,14 +224,9 @@ class _Pagefind:
 
     def close(self) -> None:
         """Let it end (it ends with its input, once its files are written), or stop it."""
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self.process.stdin.close()
-        try:
-            self.process.wait(timeout=600)
-        except subprocess.TimeoutExpired:
+        if not _ended(self.process, timeout=600):
             self.kill()
-            raise SearchError("the Pagefind indexer did not finish writing the index in 10 minutes") from None
+            raise SearchError("the Pagefind indexer did not finish writing the index in 10 minutes")
         self._finish()
 
     def kill(self) -> None:
@@ -249,6 +244,18 @@ class _Pagefind:
                 if pipe is not None:
                     with contextlib.suppress(OSError, ValueError):
                         pipe.close()
+
+
+def _ended(process: subprocess.Popen[bytes], *, timeout: float) -> bool:
+    """Close a process's input and wait for it to end: False when it has not within ``timeout`` seconds."""
+    if process.stdin is not None:
+        with contextlib.suppress(OSError, ValueError):
+            process.stdin.close()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 # -- indexing --------------------------------------------------------------------------------------------------------
@@ -796,12 +803,7 @@ class _Session:
         self.closed = True
         if self.process.poll() is None:
             self.process.terminate()
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        if not _ended(self.process, timeout=30):
             self.process.kill()
             self.process.wait()
         self._said()
