@@ -252,9 +252,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
     def _index_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hand the page to the search index as soon as it is converted: MkDocs converts every page before it themes
         and writes any, so Pagefind indexes them on the other core meanwhile (dossier/search.py)."""
-        title = page.title or config.site_name
-        lang = str(config.theme.get("language") or "en") if config.theme else "en"
-        self.search.add_content(page.url, html, meta=page.meta, title=str(title), lang=lang)
+        self.search.add_content(page.url, html, meta=page.meta, title=str(page.title or config.site_name))
         return html
 
     on_page_content = CombinedEvent(_on_page_content, _index_content)

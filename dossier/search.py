@@ -597,6 +597,13 @@ def _text(fragment: str) -> str:
 
 
 # -- MkDocs: build, preview -------------------------------------------------------------------------------------
+def _theme_language(config: Mapping[str, Any]) -> str:
+    """The site's language as the theme writes it in ``<html lang>`` (Material's ``theme.language``)."""
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, Mapping) else None
+    return str(language or "en")
+
+
 def _searched_by_theme(config: Mapping[str, Any]) -> bool:
     """Whether the site uses a search plugin of its own (Material's, MkDocs'): then it is not indexed here."""
     return any(name.rsplit("/", 1)[-1] == "search" for name in config["plugins"])
@@ -666,15 +673,17 @@ class Indexer:
         self._stop_job()
         self._stop_session()
         if not serving and not _searched_by_theme(config):
-            self.session = _Session(Path(config["site_dir"]))
+            self.session = _Session(Path(config["site_dir"]), _theme_language(config))
 
-    def add_content(self, url: str, content: str, *, meta: Mapping[str, Any] | None, title: str, lang: str) -> None:
+    def add_content(self, url: str, content: str, *, meta: Mapping[str, Any] | None, title: str) -> None:
         """A page as MkDocs converted it: ``url``, its address from the site's root as MkDocs links it; ``content``,
-        its HTML; ``meta``, its front matter; ``lang``, the site's language (``<html lang>``)."""
+        its HTML; ``meta``, its front matter."""
         session = self.session
+        if session is None:
+            return
         kind = searched_kind(meta)
-        if session is not None and kind is not None:
-            session.add(f"/{url}", page_document(content, lang=lang, kind=kind, title=title))
+        if kind is not None:
+            session.add(f"/{url}", page_document(content, lang=session.lang, kind=kind, title=title))
 
     def pages_done(self) -> None:
         """Every page is converted (and handed over): Pagefind writes the index while MkDocs writes the pages."""
@@ -740,14 +749,15 @@ class _Session:
     (Done by threads of the build's process, that work took the interpreter's lock from the build at every page
     and every reply: an M build was 7 s slower for 2.5 s of their work.)"""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, lang: str) -> None:
+        self.lang = lang  # the site's, as the theme writes it in <html lang>
         here = str(Path(__file__).resolve().parent.parent)  # the helper runs this very package
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
         # Its report and errors go to files, read once it has ended: a pipe that nobody reads while the pages are
         # handed over could fill, and stop both processes.
         self.output, self.errors = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by _said)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from dossier.search import _serve_pages; _serve_pages()", str(site_dir)],
+            [sys.executable, "-c", "from dossier.search import _serve_pages; _serve_pages()", str(site_dir), lang],
             stdin=subprocess.PIPE,
             stdout=self.output,
             stderr=self.errors,
@@ -827,14 +837,14 @@ _END = _FRAME.pack(0, 0)  # the last page was handed over (input that ends witho
 
 def _serve_pages() -> None:
     """The helper process of :class:`_Session`: reads the pages from stdin until it ends, gives them to Pagefind,
-    and writes the index into the site folder (its argument). Prints the :class:`Report` as JSON (null when no
-    page came), or exits with the reason on stderr."""
+    and writes the index into the site folder (its arguments: that folder, the site's language). Prints the
+    :class:`Report` as JSON (null when no page came), or exits with the reason on stderr."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that Pagefind is stopped and the staging removed
-    site_dir = Path(sys.argv[1])
+    site_dir, lang = Path(sys.argv[1]), sys.argv[2].lower()
     stdin = sys.stdin.buffer
     service: _Pagefind | None = None
     try:
-        index, lang = 0, "unknown"
+        index = 0
         sent: list[int] = []
         fragments: list[Fragment] = []
         while (header := stdin.read(_FRAME.size)) != _END:
@@ -843,8 +853,6 @@ def _serve_pages() -> None:
             sizes = _FRAME.unpack(header)
             url, text = (stdin.read(size).decode("utf-8") for size in sizes)
             if service is None:
-                match = _HTML_LANG_TEXT.search(text)
-                lang = match.group(1).lower() if match else "unknown"
                 service = _Pagefind()
                 config = {"exclude_selectors": _exclusions(lang)}
                 index = service.call({"type": "NewIndex", "config": config})["index_id"]

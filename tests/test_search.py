@@ -349,14 +349,14 @@ def test_a_failed_build_stops_the_index_and_writes_none(tmp_path: Path, indexer:
     indexer.before_build(config)
     session = indexer.session
     assert session is not None
-    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T", lang="it")
+    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T")
     indexer.abort()
     assert session.process.returncode is not None
     assert list(tmp_path.iterdir()) == []
     indexer.before_build(config)
     session = indexer.session
     assert session is not None and session.process.stdin is not None
-    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T", lang="it")
+    indexer.add_content("timeline/", "<h1>Cronologia</h1><p>Parata a Pechino</p>", meta=page, title="T")
     session.process.stdin.close()  # no end mark
     assert session.process.wait(timeout=60) == 1
     assert list(tmp_path.iterdir()) == []
@@ -381,7 +381,7 @@ def test_a_build_whose_pages_are_all_left_out_is_indexed_from_the_written_pages(
     shutil.rmtree(site / "pagefind")
     config = {"site_dir": str(site), "plugins": {"dossier": None}}
     indexer.before_build(config)
-    indexer.add_content("overview/", "<h1>Panoramica</h1>", meta={"search": {"exclude": True}}, title="P", lang="it")
+    indexer.add_content("overview/", "<h1>Panoramica</h1>", meta={"search": {"exclude": True}}, title="P")
     indexer.pages_done()
     indexer.after_build(config)
     assert len(pagefind_pages(site / "pagefind")) == searchable_pages(site)
