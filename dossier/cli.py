@@ -229,7 +229,7 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
     try:
         renderer = Renderer(
             dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size,
-            site_url=project.site_url, directory_urls=project.directory_urls,
+            site_url=project.site_url, directory_urls=project.directory_urls, workers=os.cpu_count() or 1,
         )  # fmt: skip
         data_files = publish.published(dossier, renderer, _publication(project))
         published = {publish.PAGE: data_files.page.encode("utf-8"), **data_files.files}

@@ -96,16 +96,17 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.build.lang = lang
         gc.disable()  # loading makes no cyclic garbage: collected once, after (see on_post_build)
         try:
+            workers = 1 if preview else (os.cpu_count() or 1)  # a preview redoes only what changed, in-process
             dossier = load(
                 self.config.data_dir, lang=lang, base=root, registry=DEFAULT,
                 cache=preview.records if preview else None, previous=preview.dossier if preview else None,
-                workers=1 if preview else (os.cpu_count() or 1),
+                workers=workers,
             )  # fmt: skip
             templates = Path(self.config.templates) if self.config.templates else None
             renderer = Renderer(
                 dossier, lang=lang, templates_dir=templates, page_size=self.config.page_size,
                 memo=preview.memo if preview else None, site_url=config.site_url,
-                directory_urls=config.use_directory_urls,
+                directory_urls=config.use_directory_urls, workers=workers,
             )  # fmt: skip
             self.build.pages = renderer.pages()
             self.build.renderer = renderer

@@ -9,11 +9,14 @@ record. Templates are Jinja2, packaged with ``dossier`` and overridable from a p
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import hashlib
+import multiprocessing
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +50,7 @@ package's ``assets/`` folder."""
 # Lists of links add nothing to search that the pages they list do not have (Material's front matter switch).
 NOT_SEARCHED: dict[str, Any] = {"search": {"exclude": True}}
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+PARALLEL_PAGES = 400  # pages to render before a second process pays for itself (the bundled dossier has 31)
 
 
 class RenderError(Exception):
@@ -422,8 +426,10 @@ class Renderer:
         memo: Memo | None = None,
         site_url: str | None = None,
         directory_urls: bool = True,
+        workers: int = 1,
     ) -> None:
         self.dossier = dossier
+        self.workers = workers  # processes that render the pages of a large dossier (see pages)
         self.site_url = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
         self.directory_urls = directory_urls  # how the engine turns pages into URLs (MkDocs' use_directory_urls)
         self.registry = dossier.registry
@@ -743,7 +749,7 @@ class Renderer:
             todo.extend(n for n in referenced if n)
         return not names & {"dossier", "site", "count", "counts", "most_linked", "most_cited", "period"}
 
-    def _titled(self, kind: Kind, pages: list[tuple[str, str]]) -> Iterator[tuple[Sheet, str]]:
+    def _titled(self, kind: Kind, todo: list[Callable[[], tuple[str, str]]]) -> Iterator[tuple[Sheet, str]]:
         """Each page of a kind's list with its title; a split list also gets its index page, listing the pages."""
         listing = kind.listing
         assert listing is not None
@@ -762,13 +768,17 @@ class Renderer:
             return first if first == last else f"{first} – {last}"
 
         entries = [(sheet.uri, name(sheet), len(sheet.records)) for sheet in sheets]
-        meta = {"title": title, **NOT_SEARCHED}
-        values = self._index_values(kind)
-        pages.append(
-            self._page(f"{listing.folder}/index.md", "sheet_index.md.j2", meta, title=title, entries=entries, **values)
-        )
+        todo.append(functools.partial(self._sheet_index, kind, title, entries))
         for sheet in sheets:
             yield sheet, f"{title}: {name(sheet)}"
+
+    def _sheet_index(self, kind: Kind, title: str, entries: list[tuple[str, str, int]]) -> tuple[str, str]:
+        """The index page of a list split into pages."""
+        assert kind.listing is not None
+        meta = {"title": title, **NOT_SEARCHED}
+        values = self._index_values(kind)
+        uri = f"{kind.listing.folder}/index.md"
+        return self._page(uri, "sheet_index.md.j2", meta, title=title, entries=entries, **values)
 
     def _index_values(self, kind: Kind) -> Mapping[str, Any]:
         """What the listing adds to its index page, from every record of the kind."""
@@ -777,40 +787,57 @@ class Renderer:
             return {}
         return listing.index(list(self.dossier.records[kind.name]), self.site)
 
-    def pages(self) -> Pages:
-        """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
-        pages: list[tuple[str, str]] = []
+    def _plan(self) -> list[Callable[[], tuple[str, str]]]:
+        """Every generated page as a call that renders it, in a deterministic order."""
+        todo: list[Callable[[], tuple[str, str]]] = []
         for kind in self.registry:
-            listing = kind.listing
-            if listing is not None:
-                for sheet, title in self._titled(kind, pages):
-                    meta: dict[str, Any] = {"title": title, "search": {"kind": kind.name}}  # the search's filter
-                    if not listing.searchable:
-                        meta.update(NOT_SEARCHED)
-                    values = dict(listing.context(sheet.records, self.site)) if listing.context else {}
-                    if sheet.uri == f"{listing.folder}/index.md":
-                        values.update(self._index_values(kind))
-                    pages.append(
-                        self._page(
-                            sheet.uri, listing.template, meta, shows=sheet.records, title=title, sheet=sheet, **values
-                        )
-                    )
+            if kind.listing is not None:
+                for sheet, title in self._titled(kind, todo):
+                    todo.append(functools.partial(self._sheet_page, kind, sheet, title))
             if kind.pages is not None:
                 titled_in = next((p.name for p in plan(kind.model) if p.format == "lang" and not p.many), None)
-                for record in self.dossier.records[kind.name]:
-                    meta = {"title": self.label(record), "search": {"kind": kind.name}}
-                    title_lang = getattr(record, titled_in) if titled_in else None
-                    if self.foreign(title_lang):  # the theme's header shows the title: it carries its language
-                        meta[TITLE_LANG] = title_lang
-                    page_values = kind.pages.context(record, self.site) if kind.pages.context else {}
-                    pages.append(
-                        self._page(
-                            kind.page_uri(record.id), kind.pages.template, meta, shows=(record,),
-                            record=record, **{kind.name: record}, **page_values,
-                        )
-                    )  # fmt: skip
+                todo.extend(
+                    functools.partial(self._record_page, kind, r, titled_in) for r in self.dossier.records[kind.name]
+                )
         title = self.words.gettext("Overview")
-        pages.append(self._page(OVERVIEW, "overview.md.j2", {"title": title, **NOT_SEARCHED}, standalone=True))
+        todo.append(
+            functools.partial(self._page, OVERVIEW, "overview.md.j2", {"title": title, **NOT_SEARCHED}, standalone=True)
+        )
+        return todo
+
+    def _sheet_page(self, kind: Kind, sheet: Sheet, title: str) -> tuple[str, str]:
+        """A page of a kind's list."""
+        listing = kind.listing
+        assert listing is not None
+        meta: dict[str, Any] = {"title": title, "search": {"kind": kind.name}}  # the search's filter
+        if not listing.searchable:
+            meta.update(NOT_SEARCHED)
+        values = dict(listing.context(sheet.records, self.site)) if listing.context else {}
+        if sheet.uri == f"{listing.folder}/index.md":
+            values.update(self._index_values(kind))
+        return self._page(sheet.uri, listing.template, meta, shows=sheet.records, title=title, sheet=sheet, **values)
+
+    def _record_page(self, kind: Kind, record: model.Record, titled_in: str | None) -> tuple[str, str]:
+        """The page of one record."""
+        assert kind.pages is not None
+        meta: dict[str, Any] = {"title": self.label(record), "search": {"kind": kind.name}}
+        title_lang = getattr(record, titled_in) if titled_in else None
+        if self.foreign(title_lang):  # the theme's header shows the title: it carries its language
+            meta[TITLE_LANG] = title_lang
+        values = kind.pages.context(record, self.site) if kind.pages.context else {}
+        return self._page(
+            kind.page_uri(record.id), kind.pages.template, meta, shows=(record,), record=record,
+            **{kind.name: record}, **values,
+        )  # fmt: skip
+
+    def pages(self) -> Pages:
+        """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order. With ``workers`` > 1 and no
+        memo (a build, not a preview), a large dossier's pages are rendered by that many processes."""
+        plan = self._plan()
+        if self.workers > 1 and self.memo is None and len(plan) >= PARALLEL_PAGES and sys.platform.startswith("linux"):
+            pages = _forked(plan, self.workers)
+        else:
+            pages = [make() for make in plan]
         for uri, _ in pages:
             _check_uri(uri)
         result = dict(sorted(pages))
@@ -837,6 +864,33 @@ class Renderer:
         """The overview's Markdown without front matter, for inclusion in the hand-written page ``page_uri``."""
         body = self._page(page_uri, "overview.md.j2", {}, standalone=False)[1]
         return body.split("---\n", 2)[2].strip() + "\n"
+
+
+_PLAN: list[Callable[[], tuple[str, str]]] = []  # a worker process's pages to render, inherited when it was forked
+
+
+def _set_plan(plan: list[Callable[[], tuple[str, str]]]) -> None:
+    global _PLAN
+    _PLAN = plan
+
+
+def _render_share(share: int, workers: int) -> list[tuple[str, str]]:
+    return [make() for make in _PLAN[share::workers]]
+
+
+def _forked(plan: list[Callable[[], tuple[str, str]]], workers: int) -> list[tuple[str, str]]:
+    """The pages of ``plan`` rendered by ``workers`` processes, this one included: each renders every
+    ``workers``-th page (pages of one kind take alike, and follow one another). The children are forked, so they
+    inherit the dossier and the renderer without copying them; only the pages' text travels back."""
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers - 1, mp_context=fork, initializer=_set_plan, initargs=(plan,)
+    ) as pool:
+        futures = [pool.submit(_render_share, share, workers) for share in range(1, workers)]
+        pages = [make() for make in plan[0::workers]]
+        for future in futures:
+            pages.extend(future.result())
+    return pages
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -907,11 +961,13 @@ def render(
     templates_dir: Path | None = None,
     page_size: int = PAGE_SIZE,
     directory_urls: bool = True,
+    workers: int = 1,
 ) -> Pages:
-    """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order."""
+    """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order (see :meth:`Renderer.pages`)."""
     renderer = Renderer(
-        dossier, lang=lang, templates_dir=templates_dir, page_size=page_size, directory_urls=directory_urls
-    )
+        dossier, lang=lang, templates_dir=templates_dir, page_size=page_size, directory_urls=directory_urls,
+        workers=workers,
+    )  # fmt: skip
     return renderer.pages()
 
 

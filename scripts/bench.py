@@ -8,7 +8,8 @@ For each size (``bundled`` is this repository's own dossier; S, 10K, M and L are
 temporary folder) it measures, as the median of ``--runs`` runs:
 
 - ``dossier check``, as a command (wall time);
-- generation alone, in this process: ``dossier.resolve.load`` and ``dossier.render.render``;
+- generation alone, in this process (and the processes it forks, as a build does): ``dossier.resolve.load`` and
+  ``dossier.render.render``;
 - ``mkdocs build --strict`` with the plugin: wall time and peak memory;
 - the baseline: ``dossier render --out X``, then ``mkdocs build`` of the same configuration without the plugin and
   with ``docs_dir: X``: what the site costs with no generator in the build;
@@ -238,7 +239,10 @@ def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any],
         started = time.perf_counter()
         dossier = load(found.data_dir, lang=found.lang, base=project, workers=os.cpu_count() or 1)
         loaded = time.perf_counter()
-        pages = render(dossier, lang=found.lang, templates_dir=found.templates_dir, page_size=page_size)
+        pages = render(
+            dossier, lang=found.lang, templates_dir=found.templates_dir, page_size=page_size,
+            workers=os.cpu_count() or 1,
+        )  # fmt: skip
         done = time.perf_counter()
         loads.append(loaded - started)
         renders.append(done - loaded)

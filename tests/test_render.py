@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import markdown
 import pytest
+from conftest import BUNDLED
 
+from dossier import render as render_module
 from dossier.markup import md, rich
-from dossier.render import RenderError, render
+from dossier.render import Memo, Renderer, RenderError, render
 from dossier.resolve import load
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -209,3 +212,47 @@ def test_the_overview_counts_and_names_the_sources_however_many(tmp_path: Path) 
     assert overview.endswith("[Tutte le fonti \\(7\\)](sources/index.md)\n")
     assert "Gli eventi sono tutti del 2025\\." in overview
     assert "Gli eventi vanno dal 2024 al 2025\\." in render(load(_with_2024(tmp_path / "b")))["overview.md"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pages are rendered in several processes on Linux")
+def test_pages_rendered_by_two_processes_are_the_pages_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large dossier's pages are shared between processes (`mkdocs build`, `dossier render`): the same pages."""
+    dossier = load(BUNDLED)
+    alone = Renderer(dossier).pages()
+    forked: list[int] = []
+    real = render_module._forked
+
+    def counted(plan: list, workers: int) -> list:
+        forked.append(workers)
+        return real(plan, workers)
+
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)  # the bundled dossier's 31 pages are too few otherwise
+    monkeypatch.setattr(render_module, "_forked", counted)
+    assert Renderer(dossier, workers=2).pages() == alone
+    assert forked == [2]
+    assert Renderer(dossier, workers=2, memo=Memo()).pages() == alone  # a preview's run renders in its process
+    assert forked == [2]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pages are rendered in several processes on Linux")
+def test_a_template_mistake_in_another_process_is_reported_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)
+    dossier = load(BUNDLED)
+    plan = Renderer(dossier)._plan()
+    # A record's page that the second process renders (it renders every other page, from the second).
+    kind, record, _ = next(make.args for make in plan[1::2] if make.func.__name__ == "_record_page")
+    assert kind.pages is not None
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = kind.pages.template
+    (templates / page).write_text(
+        f'# x\n\n{{% if record.id == "{record.id}" %}}{{{{ record.nmae }}}}{{% endif %}}\n', encoding="utf-8"
+    )
+    with pytest.raises(RenderError) as caught:
+        Renderer(dossier, templates_dir=templates, workers=2).pages()
+    assert str(caught.value) == (
+        f"template {page}:3: UndefinedError: '{type(record).__module__}.{type(record).__name__} object' has no "
+        f"attribute 'nmae' (rendering {kind.page_uri(record.id)})"
+    )
