@@ -881,7 +881,9 @@ def _render_share(share: int, workers: int) -> list[tuple[str, str]]:
 def _forked(plan: list[Callable[[], tuple[str, str]]], workers: int) -> list[tuple[str, str]]:
     """The pages of ``plan`` rendered by ``workers`` processes, this one included: each renders every
     ``workers``-th page (pages of one kind take alike, and follow one another). The children are forked, so they
-    inherit the dossier and the renderer without copying them; only the pages' text travels back."""
+    inherit the dossier and the renderer without copying them; only the pages' text travels back, and a child's
+    error is raised here as it was raised there. Rendering logs nothing: a child's log records would not be counted
+    by the build's (MkDocs' ``--strict`` counts warnings in the build's process)."""
     fork = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(
         workers - 1, mp_context=fork, initializer=_set_plan, initargs=(plan,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -256,3 +257,11 @@ def test_a_template_mistake_in_another_process_is_reported_the_same(
         f"template {page}:3: UndefinedError: '{type(record).__module__}.{type(record).__name__} object' has no "
         f"attribute 'nmae' (rendering {kind.page_uri(record.id)})"
     )
+
+
+def test_rendering_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    """Pages rendered in a forked process could not have their warnings counted by `mkdocs build --strict`."""
+    dossier = load(BUNDLED)
+    with caplog.at_level(logging.DEBUG):
+        Renderer(dossier).pages()
+    assert [record.getMessage() for record in caplog.records] == []
