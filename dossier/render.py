@@ -9,14 +9,11 @@ record. Templates are Jinja2, packaged with ``dossier`` and overridable from a p
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import functools
 import hashlib
-import multiprocessing
 import posixpath
 import re
-import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +30,7 @@ from dossier.export import adapter, jsonld
 from dossier.export import neutral as exported
 from dossier.i18n import Words
 from dossier.registry import PAGE_SIZE, Kind, Registry, plan
+from dossier.shares import shared
 
 Pages = dict[str, str]
 _T = TypeVar("_T")
@@ -834,10 +832,8 @@ class Renderer:
         """Every generated page, as ``{src_uri: Markdown}``, in a deterministic order. With ``workers`` > 1 and no
         memo (a build, not a preview), a large dossier's pages are rendered by that many processes."""
         plan = self._plan()
-        if self.workers > 1 and self.memo is None and len(plan) >= PARALLEL_PAGES and sys.platform.startswith("linux"):
-            pages = _forked(plan, self.workers)
-        else:
-            pages = [make() for make in plan]
+        workers = self.workers if self.memo is None and len(plan) >= PARALLEL_PAGES else 1
+        pages = shared(plan, _made, workers)
         for uri, _ in pages:
             _check_uri(uri)
         result = dict(sorted(pages))
@@ -866,33 +862,9 @@ class Renderer:
         return body.split("---\n", 2)[2].strip() + "\n"
 
 
-_PLAN: list[Callable[[], tuple[str, str]]] = []  # a worker process's pages to render, inherited when it was forked
-
-
-def _set_plan(plan: list[Callable[[], tuple[str, str]]]) -> None:
-    global _PLAN
-    _PLAN = plan
-
-
-def _render_share(share: int, workers: int) -> list[tuple[str, str]]:
-    return [make() for make in _PLAN[share::workers]]
-
-
-def _forked(plan: list[Callable[[], tuple[str, str]]], workers: int) -> list[tuple[str, str]]:
-    """The pages of ``plan`` rendered by ``workers`` processes, this one included: each renders every
-    ``workers``-th page (pages of one kind take alike, and follow one another). The children are forked, so they
-    inherit the dossier and the renderer without copying them; only the pages' text travels back, and a child's
-    error is raised here as it was raised there. Rendering logs nothing: a child's log records would not be counted
-    by the build's (MkDocs' ``--strict`` counts warnings in the build's process)."""
-    fork = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(
-        workers - 1, mp_context=fork, initializer=_set_plan, initargs=(plan,)
-    ) as pool:
-        futures = [pool.submit(_render_share, share, workers) for share in range(1, workers)]
-        pages = [make() for make in plan[0::workers]]
-        for future in futures:
-            pages.extend(future.result())
-    return pages
+def _made(plan: Sequence[Callable[[], tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The pages of ``plan`` (a share of it, in a process of :func:`dossier.shares.shared`). Rendering logs nothing."""
+    return [make() for make in plan]
 
 
 def _template_line(exc: BaseException) -> int | None:

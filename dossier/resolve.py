@@ -15,13 +15,10 @@ in several processes (``workers``). What the pipeline knows of a kind comes from
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import stat
-import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +31,7 @@ from dossier.errors import DossierError, Problem, did_you_mean
 from dossier.kinds import DEFAULT
 from dossier.registry import Field, Kind, Registry, checked, link_paths, plan
 from dossier.schema import ID_RE, PATTERNS, Link, Strict
+from dossier.shares import shared
 from dossier.text import StoredText
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -592,45 +590,18 @@ class _Discovery:
                 yield Found(kind.name, stem, path, self.show(path))
 
 
-_CONTEXT: Context | None = None  # a worker process's context, inherited from its parent when it was forked
-
-
-Lean = tuple[Data | None, list[Problem], dict[SpanKey, tuple[int, int]], list[Problem]]
-
-
-def _work(found: list[Found]) -> list[Lean]:
-    """A worker's share, processed; only what the parent lacks travels back (its Found it has already)."""
-    assert _CONTEXT is not None
-    results = []
-    for item in found:
-        outcome = process(item, _CONTEXT)
-        results.append((outcome.data, outcome.problems, outcome.spans, outcome.unverified))
-    return results
-
-
-def _set_context(context: Context) -> None:
-    global _CONTEXT
-    _CONTEXT = context
+Lean = tuple[Data | None, list[Problem], dict[SpanKey, tuple[int, int]], list[Problem]]  # an Outcome without its file
 
 
 def _process_all(files: list[Found], context: Context, workers: int) -> list[Outcome]:
     """Every file processed; split across ``workers`` processes (this one included) when it pays."""
-    if workers < 2 or len(files) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+    if workers < 2 or len(files) < PARALLEL_FROM:
         return [process(f, context) for f in files]
-    shares = [files[i::workers] for i in range(workers)]
-    # Forked children inherit the context (ids, stored texts) without copying it; only results travel back.
-    fork = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(
-        workers - 1, mp_context=fork, initializer=_set_context, initargs=(context,)
-    ) as pool:
-        futures = [pool.submit(_work, share) for share in shares[1:]]
-        outcomes = [process(f, context) for f in shares[0]]
-        for share, future in zip(shares[1:], futures, strict=True):
-            outcomes.extend(
-                Outcome(f, data, problems, spans, unverified)
-                for f, (data, problems, spans, unverified) in zip(share, future.result(), strict=True)
-            )
-    return outcomes
+
+    def work(share: Sequence[Found]) -> list[Lean]:  # only what the caller lacks travels back (not the Found)
+        return [(o.data, o.problems, o.spans, o.unverified) for o in (process(f, context) for f in share)]
+
+    return [Outcome(f, *lean) for f, lean in zip(files, shared(files, work, workers), strict=True)]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

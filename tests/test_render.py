@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -220,19 +222,18 @@ def test_pages_rendered_by_two_processes_are_the_pages_of_one(monkeypatch: pytes
     """A large dossier's pages are shared between processes (`mkdocs build`, `dossier render`): the same pages."""
     dossier = load(BUNDLED)
     alone = Renderer(dossier).pages()
-    forked: list[int] = []
-    real = render_module._forked
+    split: list[int] = []
+    real = render_module.shared
 
-    def counted(plan: list, workers: int) -> list:
-        forked.append(workers)
-        return real(plan, workers)
+    def counted(items: Sequence[Any], work: Callable[..., list[Any]], workers: int) -> list[Any]:
+        split.append(workers)
+        return real(items, work, workers)
 
     monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)  # the bundled dossier's 31 pages are too few otherwise
-    monkeypatch.setattr(render_module, "_forked", counted)
+    monkeypatch.setattr(render_module, "shared", counted)
     assert Renderer(dossier, workers=2).pages() == alone
-    assert forked == [2]
     assert Renderer(dossier, workers=2, memo=Memo()).pages() == alone  # a preview's run renders in its process
-    assert forked == [2]
+    assert split == [2, 1]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pages are rendered in several processes on Linux")

@@ -1,0 +1,53 @@
+"""Work split between processes: the one way the pipeline uses more than one core (parsing a large data folder,
+rendering a large dossier's pages).
+
+The items are dealt out like cards (each process takes every ``workers``-th one), so items of one kind, which follow
+one another and cost alike, are shared evenly. This process works on the first share while forked children work on
+the others: they inherit the work and whatever it reads (the dossier, the stored texts) without copying it, and only
+their results travel back, pickled. An exception in a child is raised here, as it was raised there. Forking is
+Linux's: elsewhere, and for a single worker, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+_I = TypeVar("_I")
+_R = TypeVar("_R")
+
+# The work of a forked child: set before the fork, so that the child has it without pickling it (see shared).
+_WORK: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any], int] | None = None
+
+
+def _set_work(work: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], workers: int) -> None:
+    global _WORK
+    _WORK = (work, items, workers)
+
+
+def _share(index: int) -> list[Any]:
+    assert _WORK is not None
+    work, items, workers = _WORK
+    return work(items[index::workers])
+
+
+def shared(items: Sequence[_I], work: Callable[[Sequence[_I]], list[_R]], workers: int) -> list[_R]:
+    """``work(items)``, one result per item in the items' order, computed by ``workers`` processes: ``work`` is given
+    each share (share ``k`` is ``items[k::workers]``) and returns a result for each of its items. ``work`` may be any
+    callable, a closure included (the children are forked with it); what it returns must pickle. It must not log: a
+    child's log records do not reach this process's handlers (MkDocs' ``--strict`` counts warnings there)."""
+    if workers < 2 or len(items) < 2 or not sys.platform.startswith("linux"):
+        return work(items)
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers - 1, mp_context=fork, initializer=_set_work, initargs=(work, items, workers)
+    ) as pool:
+        futures = [pool.submit(_share, index) for index in range(1, workers)]
+        results: list[Any] = [None] * len(items)
+        results[0::workers] = work(items[0::workers])
+        for index, future in enumerate(futures, start=1):
+            results[index::workers] = future.result()
+    return results

@@ -1,0 +1,72 @@
+"""Work split between processes (dossier/shares.py): what `dossier check`, `mkdocs build` and `dossier render` use
+on a large dossier."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED
+
+from dossier import resolve, shares
+from dossier.resolve import validate
+
+forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="work is split between processes on Linux")
+
+
+@forks
+def test_each_item_gets_its_result_in_order_whichever_process_made_it() -> None:
+    offset = 1000  # a closure's value: the children are forked with the work, not sent it
+
+    def work(share: Sequence[int]) -> list[tuple[int, int]]:
+        return [(item + offset, os.getpid()) for item in share]
+
+    results = shares.shared(list(range(11)), work, 3)
+    assert [value for value, _ in results] == list(range(1000, 1011))
+    pids = [pid for _, pid in results]
+    assert pids[0::3] == [os.getpid()] * 4  # the first share is this process's
+    assert os.getpid() not in pids[1::3] + pids[2::3] and len(set(pids)) == 3
+
+
+def test_one_worker_or_one_item_stays_in_this_process() -> None:
+    def work(share: Sequence[int]) -> list[int]:
+        return [os.getpid()] * len(share)
+
+    assert shares.shared([1, 2, 3], work, 1) == [os.getpid()] * 3
+    assert shares.shared([1], work, 4) == [os.getpid()]
+
+
+@forks
+def test_an_error_in_a_child_is_raised_here() -> None:
+    def work(share: Sequence[int]) -> list[int]:
+        if 1 in share:
+            raise ValueError(f"no {os.getpid() != parent}")
+        return list(share)
+
+    parent = os.getpid()
+    with pytest.raises(ValueError, match=r"^no True$"):
+        shares.shared([0, 1, 2, 3], work, 2)
+
+
+@forks
+def test_a_folder_validated_in_two_processes_is_the_folder_validated_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same records, in the same order, and the same problems, whether the files were shared or not."""
+    monkeypatch.setattr(resolve, "PARALLEL_FROM", 1)  # the bundled dossier's files are too few otherwise
+    alone, shared = validate(BUNDLED), validate(BUNDLED, workers=2)
+    assert shared.data == alone.data and shared.spans == alone.spans and shared.unverified == alone.unverified
+    assert [list(records) for records in shared.data.values()] == [list(records) for records in alone.data.values()]
+    data = tmp_path / "data"
+    (data / "actors").mkdir(parents=True)
+    for n in range(6):
+        (data / "actors" / f"a{n}.yml").write_text(f"name: A{n}\nkind: person\nally: b{n}\n", encoding="utf-8")
+    problems = []
+    for workers in (1, 2):
+        with pytest.raises(resolve.DossierError) as caught:
+            validate(data, workers=workers)
+        problems.append([str(problem) for problem in caught.value.problems])
+    assert problems[0] == problems[1] and len(problems[0]) == 6
