@@ -28,7 +28,7 @@ def test_each_item_gets_its_result_in_order_whichever_process_made_it() -> None:
     assert [value for value, _ in results] == list(range(1000, 1011))
     pids = [pid for _, pid in results]
     assert pids[0::3] == [os.getpid()] * 4  # the first share is this process's
-    assert os.getpid() not in pids[1::3] + pids[2::3] and len(set(pids)) == 3
+    assert os.getpid() not in pids[1::3] + pids[2::3]  # the others, children's (a quick child may take both)
 
 
 def test_one_worker_or_one_item_stays_in_this_process() -> None:
