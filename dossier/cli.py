@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import sys
 import time
 from dataclasses import replace
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from dossier import candidates, editor, model, scaffold
+from dossier import candidates, editor, model, scaffold, shares
 from dossier.coverage import Coverage, coverage
 from dossier.errors import DossierError, did_you_mean, format_github, format_json, format_text
 from dossier.kinds import DEFAULT
@@ -57,7 +56,7 @@ def _invalid(exc: DossierError, fmt: str) -> NoReturn:
 
 def _load_or_exit(project: Project, fmt: str = "text") -> Dossier:
     try:
-        return load(project.data_dir, lang=project.lang, workers=os.cpu_count() or 1)
+        return load(project.data_dir, lang=project.lang, workers=shares.cores())
     except DossierError as exc:
         _invalid(exc, fmt)
 
@@ -106,7 +105,7 @@ def check(data: Path | None, config_file: Path | None, fmt: str, strict: bool) -
     started = time.perf_counter()
     project = _project(data, config_file)
     try:
-        validated = validate(project.data_dir, workers=os.cpu_count() or 1, strict=strict)
+        validated = validate(project.data_dir, workers=shares.cores(), strict=strict)
     except DossierError as exc:
         _invalid(exc, fmt)
     elapsed = time.perf_counter() - started
@@ -229,7 +228,7 @@ def render(data: Path | None, config_file: Path | None, out: Path, docs: Path | 
     try:
         renderer = Renderer(
             dossier, lang=project.lang, templates_dir=project.templates_dir, page_size=project.page_size,
-            site_url=project.site_url, directory_urls=project.directory_urls, workers=os.cpu_count() or 1,
+            site_url=project.site_url, directory_urls=project.directory_urls, workers=shares.cores(),
         )  # fmt: skip
         data_files = publish.published(dossier, renderer, _publication(project))
         published = {publish.PAGE: data_files.page.encode("utf-8"), **data_files.files}
@@ -308,7 +307,7 @@ def coverage_command(data: Path | None, config_file: Path | None, record: str | 
     """List the sentences of a stored text (a source's) that no record cites; every stored text without ID."""
     project = _project(data, config_file)
     try:
-        validated = validate(project.data_dir, workers=os.cpu_count() or 1)
+        validated = validate(project.data_dir, workers=shares.cores())
     except DossierError as exc:
         _invalid(exc, "text")
     cited_kinds = [k.name for k in validated.registry.cited()]

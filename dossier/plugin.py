@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import posixpath
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from dossier import drawings, livereload, markup, output, publish, report, search
+from dossier import drawings, livereload, markup, output, publish, report, search, shares
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.export import history
@@ -96,7 +95,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.build.lang = lang
         gc.disable()  # loading makes no cyclic garbage: collected once, after (see on_post_build)
         try:
-            workers = 1 if preview else (os.cpu_count() or 1)  # a preview redoes only what changed, in-process
+            workers = 1 if preview else shares.cores()  # a preview redoes only what changed, in-process
             dossier = load(
                 self.config.data_dir, lang=lang, base=root, registry=DEFAULT,
                 cache=preview.records if preview else None, previous=preview.dossier if preview else None,

@@ -4,18 +4,22 @@ rendering a large dossier's pages).
 The items are dealt out like cards (each process takes every ``workers``-th one), so items of one kind, which follow
 one another and cost alike, are shared evenly. This process works on the first share while forked children work on
 the others: they inherit the work and whatever it reads (the dossier, the stored texts) without copying it, and only
-their results travel back, pickled. An exception in a child is raised here, as it was raised there. Forking is
-Linux's: elsewhere, and for a single worker, everything runs in this process.
+their results travel back, pickled. An exception in a child is raised here, as it was raised there (or, when it
+cannot be pickled, as a RuntimeError with its type and message). Forking is Linux's: elsewhere, and for a single
+worker, everything runs in this process. How many processes: :func:`cores`.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
+import pickle
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+MAX_WORKERS = 4  # each child copies the memory it touches (about 300 MB on M): more cost memory for little gain
 _I = TypeVar("_I")
 _R = TypeVar("_R")
 
@@ -31,7 +35,21 @@ def _set_work(work: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], 
 def _share(index: int) -> list[Any]:
     assert _WORK is not None
     work, items, workers = _WORK
-    return work(items[index::workers])
+    try:
+        return work(items[index::workers])
+    except Exception as exc:
+        try:  # it travels back pickled: one that cannot be made again there would break the pool, message lost
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError(f"{type(exc).__name__}: {exc}") from None
+        raise
+
+
+def cores() -> int:
+    """How many processes to split work between: the cores this process may run on, at most :data:`MAX_WORKERS`."""
+    # sched_getaffinity (Linux) counts the cores a container or `taskset` allows, where cpu_count counts them all.
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(count, MAX_WORKERS))
 
 
 def shared(items: Sequence[_I], work: Callable[[Sequence[_I]], list[_R]], workers: int) -> list[_R]:
@@ -39,7 +57,8 @@ def shared(items: Sequence[_I], work: Callable[[Sequence[_I]], list[_R]], worker
     each share (share ``k`` is ``items[k::workers]``) and returns a result for each of its items. ``work`` may be any
     callable, a closure included (the children are forked with it); what it returns must pickle. It must not log: a
     child's log records do not reach this process's handlers (MkDocs' ``--strict`` counts warnings there)."""
-    if workers < 2 or len(items) < 2 or not sys.platform.startswith("linux"):
+    workers = min(workers, len(items))
+    if workers < 2 or not sys.platform.startswith("linux"):
         return work(items)
     fork = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(

@@ -228,6 +228,7 @@ def site_figures(site: Path) -> dict[str, Any]:
 
 # -- generation, in this process ---------------------------------------------------------------------------------
 def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any], Any, list[str]]:
+    from dossier import shares
     from dossier.render import render
     from dossier.resolve import load
 
@@ -237,11 +238,11 @@ def generation(project: Path, runs: int, profile: bool) -> tuple[dict[str, Any],
     dossier, pages = None, {}
     for _ in range(runs):
         started = time.perf_counter()
-        dossier = load(found.data_dir, lang=found.lang, base=project, workers=os.cpu_count() or 1)
+        dossier = load(found.data_dir, lang=found.lang, base=project, workers=shares.cores())
         loaded = time.perf_counter()
         pages = render(
             dossier, lang=found.lang, templates_dir=found.templates_dir, page_size=page_size,
-            workers=os.cpu_count() or 1,
+            workers=shares.cores(),
         )  # fmt: skip
         done = time.perf_counter()
         loads.append(loaded - started)

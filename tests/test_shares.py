@@ -70,3 +70,27 @@ def test_a_folder_validated_in_two_processes_is_the_folder_validated_in_one(
             validate(data, workers=workers)
         problems.append([str(problem) for problem in caught.value.problems])
     assert problems[0] == problems[1] and len(problems[0]) == 6
+
+
+class _TwoPart(Exception):
+    def __init__(self, what: str, why: str) -> None:  # its args are not what __init__ takes: it does not unpickle
+        super().__init__(f"{what} failed: {why}")
+
+
+@forks
+def test_an_error_that_cannot_travel_back_keeps_its_message() -> None:
+    def work(share: Sequence[int]) -> list[int]:
+        if 1 in share:
+            raise _TwoPart("the chart", "no figures")
+        return list(share)
+
+    with pytest.raises(RuntimeError, match=r"^_TwoPart: the chart failed: no figures$"):
+        shares.shared([0, 1, 2, 3], work, 2)
+
+
+def test_no_more_processes_than_cores_allowed_and_never_more_than_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert 1 <= shares.cores() <= shares.MAX_WORKERS == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    assert shares.cores() == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)  # `taskset -c 3`, a container
+    assert shares.cores() == 1
