@@ -412,7 +412,6 @@ def _pages(site_dir: Path) -> list[Path]:
 
 _HTML_LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 _LANG_VALUE = re.compile(rb'\slang="([^"]*)"')
-_HTML_LANG_TEXT = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 
 
 def _site_language(pages: list[Path]) -> str | None:
@@ -495,10 +494,9 @@ def _body(text: str) -> re.Match[str] | None:
     return _BODY.match(text, text.rfind("<", 0, at))
 
 
-def _page_fragments(text: str, url: str, lang: str) -> list[Fragment]:
-    """:func:`_foreign` of a page given as text, with the same quick way out."""
-    match = _HTML_LANG_TEXT.search(text)
-    page_lang = match.group(1).lower() if match else lang
+def _page_fragments(text: str, url: str, page_lang: str) -> list[Fragment]:
+    """:func:`_foreign` of a page in ``page_lang`` given as text (:func:`page_document`), with the same quick way
+    out."""
     primary = page_lang.split("-")[0]
     at = text.find(' lang="')
     while at >= 0:  # (str.find: most pages have no lang but their <html>'s)

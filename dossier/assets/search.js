@@ -87,8 +87,10 @@
   }
 
   async function load(lang) {
-    script ??= fetchScript();
-    script.catch(() => (script = null)); // fetched again at the next search
+    if (!script) {
+      script = fetchScript();
+      script.catch(() => (script = null)); // fetched again at the next search
+    }
     const code = await script;
     const module = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
     const pagefind = await import(module);
