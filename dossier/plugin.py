@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from dossier import drawings, livereload, markup, output, publish, report, search, shares
+from dossier.ahead import Ahead
 from dossier.config import DossierConfig, interface_language
 from dossier.errors import DossierError
 from dossier.export import history
@@ -59,6 +60,8 @@ class Build:
     error_page: str = ""  # ... and the Markdown page around them
     error_html: str = ""  # ... and the HTML of the 404 page
     lang: str = "en"  # the interface language
+    ahead: Ahead | None = None  # a large build's pages, converted ahead on every core (dossier/ahead.py)
+    workers: int = 1
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
@@ -96,6 +99,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         gc.disable()  # loading makes no cyclic garbage: collected once, after (see on_post_build)
         try:
             workers = 1 if preview else shares.cores()  # a preview redoes only what changed, in-process
+            self.build.workers = workers
             dossier = load(
                 self.config.data_dir, lang=lang, base=root, registry=DEFAULT,
                 cache=preview.records if preview else None, previous=preview.dossier if preview else None,
@@ -149,6 +153,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         for extension in REQUIRED_EXTENSIONS:  # the generated Markdown is written for these
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        if self.build.workers > 1 and self.build.broken is None and len(self.build.pages) >= Ahead.FROM:
+            self.build.ahead = Ahead()
+            config.markdown_extensions.append(self.build.ahead)  # type: ignore[arg-type]  # (Markdown takes either)
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in target:
@@ -222,26 +229,43 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             self.preview.files(config, files, added)
         return files
 
+    @event_priority(-100)  # the nav as the other plugins leave it
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.preview is not None:
             self.preview.nav = nav
+        ahead = self.build.ahead
+        if ahead is not None:  # every page exists now, and MkDocs converts them next
+            pages = [file.page for uri in self.build.pages if (file := files.get_file_from_path(uri)) and file.page]
+            ready = ahead.convert(pages, config, files, workers=self.build.workers, prepare=self._markdown)
+            log.debug(f"dossier: {ready} of {len(pages)} pages converted ahead in {self.build.workers} processes")
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.build.broken is not None:
             return self.build.error_page.split("---\n", 2)[2]
+        markdown, kept = self._prepared(markdown, page)
+        if kept:
+            self.build.drawings[page.file.src_uri] = kept
+        if self.build.ahead is not None:
+            self.build.ahead.expect(page.file.src_uri)
+        return markdown
+
+    def _markdown(self, markdown: str, page: Page) -> str:
+        return self._prepared(markdown, page)[0]
+
+    def _prepared(self, markdown: str, page: Page) -> tuple[str, dict[str, str]]:
+        """The page's Markdown as MkDocs is to convert it, and the drawings set aside from it."""
         if OVERVIEW_MARKER in markdown and self.build.renderer is not None:
             markdown = markdown.replace(OVERVIEW_MARKER, self.build.renderer.overview(page.file.src_uri))
         # Drawings are large raw HTML that Python-Markdown leaves as it is, but is slow to read. Each is set aside for
         # a comment naming it by its hash (so the page's Markdown, and what the preview keeps of it, change when a
         # drawing does), and put back into the page the theme made (on_post_page); the search is given the page without
         # (it indexes no drawing).
-        markdown, kept = drawings.set_aside(markdown)
-        if kept:
-            self.build.drawings[page.file.src_uri] = kept
-        return markdown
+        return drawings.set_aside(markdown)
 
     def _on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.build.ahead is not None:
+            self.build.ahead.finish(page, files)
         if ' lang="' in html and page.toc:
             _toc_languages(page.toc, markup.heading_languages(html))
         if self.preview is not None:
@@ -259,6 +283,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.search.pages_done()  # every page is converted: the index is written while MkDocs writes them
+        if self.build.ahead is not None:
+            self.build.ahead.ready.clear()  # (what another plugin changed before MkDocs converted it)
         if self.preview is not None:
             return self.preview.env(env, config, files)
         return env

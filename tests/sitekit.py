@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,12 @@ def tree_hash(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name not in skip
     }
+
+
+def unstable(path: str) -> bool:
+    """Pagefind writes its filter chunk in an order that varies from run to run, and so the names of the files that
+    refer to it: the rest of its index (words, fragments) is stable."""
+    return path.startswith("pagefind/") and bool(re.search(r"/filter/|\.pf_meta$|/pagefind-entry\.json$", path))
 
 
 def pagefind_pages(bundle: Path) -> dict[str, dict[str, Any]]:
