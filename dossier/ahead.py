@@ -1,29 +1,33 @@
 """A large build's pages converted ahead, on every core.
 
 MkDocs converts the pages from Markdown to HTML one after another, in one process: on the synthetic M dossier
-(1,663 pages, 150 MB of Markdown) that is 49 s of a 65 s build. So before MkDocs starts converting (``on_nav``,
-once every page exists), the generated pages are converted in the processes of :func:`dossier.shares.shared`, each
-by MkDocs' own ``Page.render`` with the site's extensions. When MkDocs then converts a page, the :class:`Ahead`
-extension, first among the preprocessors and last among the postprocessors, hands it the HTML and the table of
-contents made ahead instead of converting the page again; and :meth:`Ahead.finish` (``on_page_content``) gives the
-page the anchors it holds and the links it makes to other pages' anchors, which MkDocs checks once every page is
+(1,663 pages, 87 MB of Markdown) that is 49 s of a 65 s build. So before MkDocs starts converting (``on_nav``, once
+every page exists), forked children of the build's process convert the generated pages, each by MkDocs' own
+``Page.render`` with the site's extensions (:func:`dossier.shares.shared`; the build's process only waits, so nothing
+it holds, logs or warns of once is touched). When MkDocs then converts a page, the :class:`Ahead` extension, first
+among the preprocessors and last among the postprocessors, hands it the HTML and the table of contents made ahead
+instead of converting the page again; and :meth:`Ahead.finish` (the plugin's first ``on_page_content``) gives the page
+the anchors it holds and the links it makes to other pages' anchors, which MkDocs checks once every page is
 converted.
 
 A page is taken from what was converted ahead only when nothing can differ from MkDocs converting it:
 
-- the text MkDocs converts is the text converted ahead (compared by digest: another plugin may change a page's
-  Markdown after this one), and it is the page converted ahead (the same text elsewhere links differently);
-- converting it ahead logged nothing: a warning (a link to a missing page) must reach MkDocs' own handlers, which
-  ``--strict`` counts, so such a page is converted again by MkDocs, which logs it;
-- converting it raised nothing, and its title is its front matter's (a title taken from the first heading is
-  MkDocs' private state).
+- the conversion is MkDocs' own (``Page.render``'s, not a plugin's conversion of the same text for a summary), of
+  the page converted ahead, and of the very same text (compared by digest: another plugin may change a page's
+  Markdown after this one);
+- the settings it was converted with are the same: the page's address, the extensions and their options, the link
+  checks (another plugin may change them after ``on_nav``);
+- converting it ahead logged nothing at INFO or above, and raised nothing: a warning (a link to a missing page) must
+  reach MkDocs' own handlers, which ``--strict`` counts, so such a page is converted again by MkDocs, which logs it;
+- its title is its front matter's, when MkDocs takes it (a title taken from the first heading is MkDocs' private
+  state).
 
-Any other page is converted by MkDocs as usual, and so is every page of a preview (which converts only what
-changed, in its own process). ``tests/test_ahead.py`` builds the same site both ways and compares every file.
-
-What this cannot see: a Markdown extension of the project's that carries state from one page's conversion to the
-next (a counter across pages, say) would count differently in several processes. The extensions the generated pages
-need (Python-Markdown's own) keep none: each conversion has a Markdown instance of its own.
+And the build converts ahead at all only when every Markdown extension is one of Python-Markdown's own, named in
+``mkdocs.yml``: an extension of another package, or one a plugin put in as an object (such as mkdocs-autorefs'), may
+keep state across pages or report what it sees to its plugin, which converting elsewhere would not reproduce. When a
+child fails (killed, say), MkDocs converts every page itself. Any other page is converted by MkDocs as usual, and so
+is every page of a preview (which converts only what changed, in its own process). ``tests/test_ahead.py`` builds
+sites both ways and compares their files and warnings.
 """
 
 from __future__ import annotations
@@ -47,6 +51,27 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+# Python-Markdown's own extensions (markdown.extensions): each keeps its state on the Markdown instance that MkDocs
+# makes for every page.
+OWN_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes", "legacy_attrs",
+    "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
+})  # fmt: skip
+_log = logging.getLogger("mkdocs.plugins.dossier")
+_MKDOCS_PAGES = "mkdocs.structure.pages"  # the module of the tree processors Page.render adds to its conversion
+
+
+def foreign_extension(extensions: Sequence[Any]) -> str | None:
+    """The first of ``extensions`` (``config.markdown_extensions``) that is not one of Python-Markdown's own, named;
+    None when they all are (the pages may be converted ahead)."""
+    for extension in extensions:
+        if not isinstance(extension, str):
+            return type(extension).__name__
+        name = extension.removeprefix("markdown.extensions.")
+        if name not in OWN_EXTENSIONS:
+            return extension
+    return None
+
 
 @dataclass
 class Converted:
@@ -63,16 +88,19 @@ class Ahead(Extension):
     """The Python-Markdown extension that gives MkDocs the pages converted ahead (see the module's description)."""
 
     # Generated pages from which converting ahead is worth its processes. Measured on 2 cores: the synthetic S
-    # dossier's 112 pages build in 2.67 s instead of 3.25 s; the bundled dossier's 31 in 0.93 s instead of 0.96 s.
+    # dossier's 112 pages build in 2.67 s instead of 3.25 s; the bundled dossier's 32 in 0.93 s instead of 0.96 s.
     FROM = 50
 
-    def __init__(self) -> None:
+    def __init__(self, config: MkDocsConfig) -> None:
         super().__init__()
+        self.site = config  # (an Extension's `config` is its options)
         self.ready: dict[str, Converted] = {}  # by src_uri, until MkDocs converts the page
+        self.pages: dict[str, Page] = {}  # the pages converted ahead, by src_uri
+        self.settings: dict[str, tuple[Any, ...]] = {}  # ... and the settings each was converted with
         self.expected: str | None = None  # the page MkDocs converts next (set by the plugin's on_page_markdown)
         self.taken: dict[str, Converted] = {}  # converted by MkDocs from what was ready, until finish()
         self.used = 0  # pages MkDocs took from what was converted ahead
-        self.recording = False  # converting ahead: keep each conversion's table of contents tokens
+        self.recording = False  # converting ahead (in a child): keep each conversion's table of contents tokens
         self.recorded: list[dict[str, Any]] = []
 
     def extendMarkdown(self, md: Markdown) -> None:  # (Python-Markdown's name)
@@ -83,24 +111,37 @@ class Ahead(Extension):
     def expect(self, src_uri: str) -> None:
         self.expected = src_uri
 
-    def convert(
-        self, pages: Sequence[Page], config: MkDocsConfig, files: Files, *, workers: int,
-        prepare: Callable[[str, Page], str],
-    ) -> int:  # fmt: skip
-        """Convert ``pages`` ahead in ``workers`` processes, ``prepare`` giving the Markdown MkDocs will convert
+    def convert(self, pages: Sequence[Page], files: Files, *, workers: int, prepare: Callable[[str, Page], str]) -> int:
+        """Convert ``pages`` ahead in ``workers`` forked children, ``prepare`` giving the Markdown MkDocs will convert
         (the plugin's own on_page_markdown, without its side effects). Returns how many are ready."""
+        if not shares.FORKS or workers < 2:
+            return 0
+        config = self.site
+        extensions: list[Any] = list(config.markdown_extensions)  # (names, and this extension)
+        foreign = foreign_extension([e for e in extensions if e is not self])
+        if foreign is not None:
+            _log.info(
+                f"dossier: MkDocs converts the pages one by one: the Markdown extension '{foreign}' is not one of "
+                "Python-Markdown's own, which alone may convert pages ahead, on every core"
+            )
+            return 0
 
-        def work(share: Sequence[Page]) -> list[Converted | None]:
+        def work(share: Sequence[Page]) -> list[Converted | None]:  # in a child
             with _kept() as records:
                 self.recording = True
-                try:
-                    return [self._one(page, config, files, prepare, records) for page in share]
-                finally:
-                    self.recording = False
+                return [self._one(page, config, files, prepare, records) for page in share]
 
-        for page, converted in zip(pages, shares.shared(pages, work, workers), strict=True):
-            if converted is not None:
-                self.ready[page.file.src_uri] = converted
+        for page in pages:
+            self.pages[page.file.src_uri] = page
+            self.settings[page.file.src_uri] = _settings(config, page)
+        try:
+            converted = shares.shared(pages, work, workers, here=False)
+        except Exception as exc:  # (a child killed, say) what is only a shortcut must not cost the build
+            _log.info(f"dossier: converting the pages ahead failed ({type(exc).__name__}: {exc}); MkDocs converts them")
+            return 0
+        for page, result in zip(pages, converted, strict=True):
+            if result is not None:
+                self.ready[page.file.src_uri] = result
         return len(self.ready)
 
     def _one(
@@ -129,8 +170,8 @@ class Ahead(Extension):
         )
 
     def finish(self, page: Page, files: Files) -> None:
-        """After MkDocs converted ``page`` (``on_page_content``): if it was taken from what was converted ahead,
-        the page gets the anchors and links MkDocs would have found in it."""
+        """After MkDocs converted ``page`` (first of every ``on_page_content``): if it took it from what was
+        converted ahead, the page gets the anchors and links MkDocs would have found in it."""
         converted = self.taken.pop(page.file.src_uri, None)
         if converted is None:
             return
@@ -143,6 +184,30 @@ class Ahead(Extension):
                     linked[file] = anchors
             page.links_to_anchors = linked
 
+    def unused(self) -> int:
+        """Pages converted ahead that MkDocs converted again (their text or settings changed after on_nav), once
+        every page is converted; what was kept for them is let go."""
+        count = len(self.ready)
+        self.ready.clear()
+        self.pages.clear()
+        return count
+
+    def _take(self, md: Markdown, lines: list[str]) -> Converted | None:
+        if not any(type(p).__module__ == _MKDOCS_PAGES for p in md.treeprocessors):
+            return None  # not MkDocs converting a page: a plugin converting some text (`expected` is left as it is)
+        src_uri, self.expected = self.expected, None
+        if src_uri is None or src_uri not in self.ready:
+            return None
+        converted, page = self.ready[src_uri], self.pages[src_uri]
+        if "title" not in page.meta or _settings(self.site, page) != self.settings[src_uri]:
+            return None
+        if converted.digest != _digest("\n".join(lines)):  # (Markdown split the text on \n)
+            return None
+        del self.ready[src_uri]
+        self.taken[src_uri] = converted
+        self.used += 1
+        return converted
+
 
 class _Conversion:
     """One conversion by Python-Markdown (MkDocs makes a Markdown instance per page)."""
@@ -154,23 +219,15 @@ class _Conversion:
 
 
 class _Take(Preprocessor):
-    """If the page being converted is ready, and its text is the one converted ahead: nothing to convert."""
+    """If MkDocs converts a page that is ready, with its text and settings: nothing to convert."""
 
     def __init__(self, conversion: _Conversion) -> None:
         super().__init__()
         self.conversion = conversion
 
     def run(self, lines: list[str]) -> list[str]:
-        ahead = self.conversion.ahead
-        src_uri, ahead.expected = ahead.expected, None
-        converted = ahead.ready.get(src_uri) if src_uri is not None else None
-        if converted is None or converted.digest != _digest("\n".join(lines)):  # (Markdown split the text on \n)
-            return lines
-        assert src_uri is not None
-        del ahead.ready[src_uri]
-        ahead.used += 1
-        ahead.taken[src_uri] = self.conversion.taken = converted
-        return []
+        self.conversion.taken = self.conversion.ahead._take(self.conversion.md, lines)
+        return lines if self.conversion.taken is None else []
 
 
 class _Give(Postprocessor):
@@ -195,17 +252,26 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def _settings(config: MkDocsConfig, page: Page) -> tuple[Any, ...]:
+    """What a page's conversion depends on besides its text (compared when MkDocs takes it)."""
+    extensions = tuple(e if isinstance(e, str) else id(e) for e in config.markdown_extensions)
+    return (
+        page.file.src_uri, page.file.url, page.file.dest_uri, config.use_directory_urls, extensions,
+        repr(config.mdx_configs), repr(config.validation),
+    )  # fmt: skip
+
+
 @contextlib.contextmanager
 def _kept() -> Iterator[list[logging.LogRecord]]:
-    """Every log record made meanwhile, kept in the list given instead of handled (shown, or counted by MkDocs'
-    ``--strict``); every handler is back in place afterwards."""
+    """In a child converting ahead: every log record at INFO or above made meanwhile, kept in the list given instead
+    of handled (shown, or counted by MkDocs' ``--strict``); every handler is back in place afterwards."""
     records: list[logging.LogRecord] = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             records.append(record)
 
-    keep = Keep()
+    keep = Keep(logging.INFO)  # (MkDocs logs DEBUG lines about its hooks under --verbose: not the conversion's)
     loggers = [logging.getLogger()]
     loggers += [
         logger

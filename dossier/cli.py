@@ -105,7 +105,7 @@ def check(data: Path | None, config_file: Path | None, fmt: str, strict: bool) -
     started = time.perf_counter()
     project = _project(data, config_file)
     try:
-        validated = validate(project.data_dir, workers=shares.cores(), strict=strict)
+        validated = validate(project.data_dir, workers=shares.cores(), strict=strict, records=False)
     except DossierError as exc:
         _invalid(exc, fmt)
     elapsed = time.perf_counter() - started
@@ -307,7 +307,7 @@ def coverage_command(data: Path | None, config_file: Path | None, record: str | 
     """List the sentences of a stored text (a source's) that no record cites; every stored text without ID."""
     project = _project(data, config_file)
     try:
-        validated = validate(project.data_dir, workers=shares.cores())
+        validated = validate(project.data_dir, workers=shares.cores(), records=False)
     except DossierError as exc:
         _invalid(exc, "text")
     cited_kinds = [k.name for k in validated.registry.cited()]

@@ -154,7 +154,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         if self.build.workers > 1 and self.build.broken is None and len(self.build.pages) >= Ahead.FROM:
-            self.build.ahead = Ahead()
+            self.build.ahead = Ahead(config)
             config.markdown_extensions.append(self.build.ahead)  # type: ignore[arg-type]  # (Markdown takes either)
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
@@ -236,7 +236,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         ahead = self.build.ahead
         if ahead is not None:  # every page exists now, and MkDocs converts them next
             pages = [file.page for uri in self.build.pages if (file := files.get_file_from_path(uri)) and file.page]
-            ready = ahead.convert(pages, config, files, workers=self.build.workers, prepare=self._markdown)
+            ready = ahead.convert(pages, files, workers=self.build.workers, prepare=self._markdown)
             log.debug(f"dossier: {ready} of {len(pages)} pages converted ahead in {self.build.workers} processes")
         return nav
 
@@ -263,9 +263,13 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         # (it indexes no drawing).
         return drawings.set_aside(markdown)
 
-    def _on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.build.ahead is not None:
+    @event_priority(10_000)  # before any other plugin sees the page
+    def _restore_page(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.build.ahead is not None:  # the anchors MkDocs would have found in a page converted ahead
             self.build.ahead.finish(page, files)
+        return html
+
+    def _on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if ' lang="' in html and page.toc:
             _toc_languages(page.toc, markup.heading_languages(html))
         if self.preview is not None:
@@ -279,12 +283,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):  # type: ignore[no-untyped-call]
         self.search.add_content(page.url, html, meta=page.meta, title=str(page.title or config.site_name))
         return html
 
-    on_page_content = CombinedEvent(_on_page_content, _index_content)
+    on_page_content = CombinedEvent(_restore_page, _on_page_content, _index_content)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.search.pages_done()  # every page is converted: the index is written while MkDocs writes them
         if self.build.ahead is not None:
-            self.build.ahead.ready.clear()  # (what another plugin changed before MkDocs converted it)
+            ahead, unused = self.build.ahead, self.build.ahead.unused()
+            if unused:  # another plugin changed their text or settings after on_nav
+                say = log.info if unused > ahead.used else log.debug
+                say(f"dossier: {unused} pages converted ahead were converted again by MkDocs ({ahead.used} were not)")
         if self.preview is not None:
             return self.preview.env(env, config, files)
         return env

@@ -52,21 +52,32 @@ def cores() -> int:
     return max(1, min(count, MAX_WORKERS))
 
 
-def shared(items: Sequence[_I], work: Callable[[Sequence[_I]], list[_R]], workers: int) -> list[_R]:
+FORKS = sys.platform.startswith("linux")  # where work is split at all (elsewhere it runs in this process)
+
+
+def shared(
+    items: Sequence[_I], work: Callable[[Sequence[_I]], list[_R]], workers: int, *, here: bool = True
+) -> list[_R]:
     """``work(items)``, one result per item in the items' order, computed by ``workers`` processes: ``work`` is given
     each share (share ``k`` is ``items[k::workers]``) and returns a result for each of its items. ``work`` may be any
     callable, a closure included (the children are forked with it); what it returns must pickle. It must not log: a
-    child's log records do not reach this process's handlers (MkDocs' ``--strict`` counts warnings there)."""
+    child's log records do not reach this process's handlers (MkDocs' ``--strict`` counts warnings there).
+
+    With ``here=False`` this process only waits, and every share is a child's: for work whose side effects (on the
+    objects it is given, on what has been logged or warned once) must not touch this process. (Where nothing is
+    forked, see :data:`FORKS`, the work runs in this process all the same: such callers check FORKS first.)"""
     workers = min(workers, len(items))
-    if workers < 2 or not sys.platform.startswith("linux"):
+    if not FORKS or workers < (2 if here else 1):
         return work(items)
     fork = multiprocessing.get_context("fork")
+    first = 1 if here else 0
     with concurrent.futures.ProcessPoolExecutor(
-        workers - 1, mp_context=fork, initializer=_set_work, initargs=(work, items, workers)
+        workers - first, mp_context=fork, initializer=_set_work, initargs=(work, items, workers)
     ) as pool:
-        futures = [pool.submit(_share, index) for index in range(1, workers)]
+        futures = [pool.submit(_share, index) for index in range(first, workers)]
         results: list[Any] = [None] * len(items)
-        results[0::workers] = work(items[0::workers])
-        for index, future in enumerate(futures, start=1):
+        if here:
+            results[0::workers] = work(items[0::workers])
+        for index, future in enumerate(futures, start=first):
             results[index::workers] = future.result()
     return results

@@ -72,6 +72,22 @@ def test_a_folder_validated_in_two_processes_is_the_folder_validated_in_one(
     assert problems[0] == problems[1] and len(problems[0]) == 6
 
 
+@forks
+def test_a_check_validates_without_bringing_the_records_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``records=False`` (`dossier check`): the same valid records, counts, spans, texts and citations not verified,
+    in one process or two; the records' data is not kept, and resolving them is refused."""
+    monkeypatch.setattr(resolve, "PARALLEL_FROM", 1)
+    full = validate(BUNDLED, workers=2)
+    for workers in (1, 2):
+        checked = validate(BUNDLED, workers=workers, records=False)
+        assert {k: list(v) for k, v in checked.data.items()} == {k: list(v) for k, v in full.data.items()}
+        assert all(data == {} for records in checked.data.values() for data in records.values())
+        assert checked.spans == full.spans and checked.texts == full.texts and checked.unverified == full.unverified
+        assert [checked.count(k.name) for k in checked.registry] == [full.count(k.name) for k in full.registry]
+        with pytest.raises(ValueError, match="records=False"):
+            resolve.resolve(checked)
+
+
 class _TwoPart(Exception):
     def __init__(self, what: str, why: str) -> None:  # its args are not what __init__ takes: it does not unpickle
         super().__init__(f"{what} failed: {why}")
