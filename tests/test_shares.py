@@ -31,6 +31,19 @@ def test_each_item_gets_its_result_in_order_whichever_process_made_it() -> None:
     assert os.getpid() not in pids[1::3] + pids[2::3]  # the others, children's (a quick child may take both)
 
 
+@forks
+def test_this_process_may_only_wait() -> None:
+    """``here=False``: every share is a child's, even a single one, and the results keep the items' order."""
+
+    def work(share: Sequence[int]) -> list[tuple[int, int]]:
+        return [(item * 2, os.getpid()) for item in share]
+
+    for workers in (1, 2, 3):
+        results = shares.shared(list(range(7)), work, workers, here=False)
+        assert [value for value, _ in results] == [item * 2 for item in range(7)]
+        assert os.getpid() not in {pid for _, pid in results}
+
+
 def test_one_worker_or_one_item_stays_in_this_process() -> None:
     def work(share: Sequence[int]) -> list[int]:
         return [os.getpid()] * len(share)
