@@ -5,10 +5,10 @@ MkDocs converts the pages from Markdown to HTML one after another, in one proces
 every page exists), forked children of the build's process convert the generated pages, each by MkDocs' own
 ``Page.render`` with the site's extensions (:func:`dossier.shares.shared`; the build's process only waits, so nothing
 it holds, logs or warns of once is touched). When MkDocs then converts a page, the :class:`Ahead` extension, first
-among the preprocessors and last among the postprocessors, hands it the HTML and the table of contents made ahead
-instead of converting the page again; and :meth:`Ahead.finish` (the plugin's first ``on_page_content``) gives the page
-the anchors it holds and the links it makes to other pages' anchors, which MkDocs checks once every page is
-converted.
+among the preprocessors and last among the postprocessors, hands it the HTML made ahead instead of converting the
+page again; and :meth:`Ahead.finish` (the plugin's first ``on_page_content``) puts back on the page its table of
+contents, the anchors it holds and the links it makes to other pages' anchors, which MkDocs checks once every page is
+converted (:mod:`dossier.conversions`, as the preview puts back a page it kept).
 
 A page is taken from what was converted ahead only when nothing can differ from MkDocs converting it:
 
@@ -36,14 +36,14 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from dossier import shares
+from dossier import conversions, shares
+from dossier.conversions import Converted
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -73,17 +73,6 @@ def foreign_extension(extensions: Sequence[Any]) -> str | None:
     return None
 
 
-@dataclass
-class Converted:
-    """One page converted ahead: what MkDocs' ``Page.render`` made of it."""
-
-    digest: bytes  # of the Markdown converted
-    html: str
-    toc_tokens: list[dict[str, Any]]  # the toc extension's, from which MkDocs makes the page's table of contents
-    anchors: set[str]  # Page.present_anchor_ids
-    links: dict[str, dict[str, str]] | None  # Page.links_to_anchors, by the linked file's src_uri
-
-
 class Ahead(Extension):
     """The Python-Markdown extension that gives MkDocs the pages converted ahead (see the module's description)."""
 
@@ -96,12 +85,9 @@ class Ahead(Extension):
         self.site = config  # (an Extension's `config` is its options)
         self.ready: dict[str, Converted] = {}  # by src_uri, until MkDocs converts the page
         self.pages: dict[str, Page] = {}  # the pages converted ahead, by src_uri
-        self.settings: dict[str, tuple[Any, ...]] = {}  # ... and the settings each was converted with
         self.expected: str | None = None  # the page MkDocs converts next (set by the plugin's on_page_markdown)
         self.taken: dict[str, Converted] = {}  # converted by MkDocs from what was ready, until finish()
         self.used = 0  # pages MkDocs took from what was converted ahead
-        self.recording = False  # converting ahead (in a child): keep each conversion's table of contents tokens
-        self.recorded: list[dict[str, Any]] = []
 
     def extendMarkdown(self, md: Markdown) -> None:  # (Python-Markdown's name)
         conversion = _Conversion(self, md)
@@ -128,12 +114,9 @@ class Ahead(Extension):
 
         def work(share: Sequence[Page]) -> list[Converted | None]:  # in a child
             with _kept() as records:
-                self.recording = True
                 return [self._one(page, config, files, prepare, records) for page in share]
 
-        for page in pages:
-            self.pages[page.file.src_uri] = page
-            self.settings[page.file.src_uri] = _settings(config, page)
+        self.pages = {page.file.src_uri: page for page in pages}
         try:
             converted = shares.shared(pages, work, workers, here=False)
         except Exception as exc:  # (a child killed, say) what is only a shortcut must not cost the build
@@ -149,7 +132,6 @@ class Ahead(Extension):
         records: list[logging.LogRecord],
     ) -> Converted | None:  # fmt: skip
         logged = len(records)
-        self.recorded = []
         try:
             page.read_source(config)
             if page.markdown is None or "title" not in page.meta:
@@ -160,29 +142,14 @@ class Ahead(Extension):
             return None
         if len(records) > logged or page.content is None:
             return None
-        links = page.links_to_anchors
-        return Converted(
-            digest=_digest(markdown),
-            html=page.content,
-            toc_tokens=self.recorded,
-            anchors=set(page.present_anchor_ids or ()),
-            links=None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()},
-        )
+        return conversions.kept(page, _key(config, page, markdown), page.content)
 
     def finish(self, page: Page, files: Files) -> None:
         """After MkDocs converted ``page`` (first of every ``on_page_content``): if it took it from what was
-        converted ahead, the page gets the anchors and links MkDocs would have found in it."""
+        converted ahead, the page gets the table of contents, anchors and links MkDocs would have found in it."""
         converted = self.taken.pop(page.file.src_uri, None)
-        if converted is None:
-            return
-        page.present_anchor_ids = converted.anchors
-        if converted.links is not None:
-            linked = {}
-            for src_uri, anchors in converted.links.items():
-                file = files.get_file_from_path(src_uri)
-                if file is not None:
-                    linked[file] = anchors
-            page.links_to_anchors = linked
+        if converted is not None:
+            conversions.put_back(page, converted, files)
 
     def unused(self) -> int:
         """Pages converted ahead that MkDocs converted again (their text or settings changed after on_nav), once
@@ -193,15 +160,15 @@ class Ahead(Extension):
         return count
 
     def _take(self, md: Markdown, lines: list[str]) -> Converted | None:
+        if not self.ready:  # (nothing converted ahead, or all of it taken)
+            return None
         if not any(type(p).__module__ == _MKDOCS_PAGES for p in md.treeprocessors):
             return None  # not MkDocs converting a page: a plugin converting some text (`expected` is left as it is)
         src_uri, self.expected = self.expected, None
         if src_uri is None or src_uri not in self.ready:
             return None
         converted, page = self.ready[src_uri], self.pages[src_uri]
-        if "title" not in page.meta or _settings(self.site, page) != self.settings[src_uri]:
-            return None
-        if converted.digest != _digest("\n".join(lines)):  # (Markdown split the text on \n)
+        if "title" not in page.meta or converted.key != _key(self.site, page, "\n".join(lines)):  # (split on \n)
             return None
         del self.ready[src_uri]
         self.taken[src_uri] = converted
@@ -231,34 +198,28 @@ class _Take(Preprocessor):
 
 
 class _Give(Postprocessor):
-    """The HTML converted ahead, and its table of contents, as the conversion's result; or, converting ahead, the
-    table of contents recorded."""
+    """The HTML converted ahead as the conversion's result (its table of contents is put back by Ahead.finish)."""
 
     def __init__(self, conversion: _Conversion) -> None:
         super().__init__()
         self.conversion = conversion
 
     def run(self, text: str) -> str:
-        md, taken = self.conversion.md, self.conversion.taken
-        if taken is None:
-            if self.conversion.ahead.recording:
-                self.conversion.ahead.recorded = list(getattr(md, "toc_tokens", []))
-            return text
-        md.toc_tokens = taken.toc_tokens  # type: ignore[attr-defined]  # (the toc extension's, read by MkDocs)
-        return taken.html
+        taken = self.conversion.taken
+        return text if taken is None else taken.content
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _settings(config: MkDocsConfig, page: Page) -> tuple[Any, ...]:
-    """What a page's conversion depends on besides its text (compared when MkDocs takes it)."""
+def _key(config: MkDocsConfig, page: Page, markdown: str) -> str:
+    """A page's Markdown and what else its conversion depends on: its address, the extensions and their options, the
+    link checks (compared when MkDocs takes the page: another plugin may change any of them after on_nav)."""
     extensions = tuple(e if isinstance(e, str) else id(e) for e in config.markdown_extensions)
-    return (
+    settings = (
         page.file.src_uri, page.file.url, page.file.dest_uri, config.use_directory_urls, extensions,
         repr(config.mdx_configs), repr(config.validation),
     )  # fmt: skip
+    digest = hashlib.blake2b(repr(settings).encode(), digest_size=16)
+    digest.update(markdown.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager

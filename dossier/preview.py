@@ -33,9 +33,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
+from dossier.conversions import Converted, kept, put_back
 from dossier.model import Dossier
 from dossier.render import Memo
 from dossier.resolve import Cache
@@ -43,17 +43,6 @@ from dossier.resolve import Cache
 REUSE_TEMPLATE = "dossier-reused.html"
 IDLE_COLLECTION = 15.0  # seconds without a build before the whole heap is collected
 log = logging.getLogger("mkdocs.plugins.dossier")
-
-
-@dataclass(frozen=True, slots=True)
-class Converted:
-    """A generated page as MkDocs converted it."""
-
-    key: str  # hash of the page's Markdown and of everything else its conversion depends on
-    content: str
-    toc: TableOfContents
-    anchors: frozenset[str]
-    links: tuple[tuple[str, dict[str, str]], ...]  # links to anchors of other pages, by their src_uri
 
 
 @dataclass(slots=True)
@@ -91,11 +80,7 @@ class KeptPage(Page):
         preview.keys[uri] = key
         kept = preview.conversions.get(uri)
         if kept is not None and kept.key == key:
-            self.content = kept.content
-            self.toc = kept.toc
-            self.present_anchor_ids = set(kept.anchors)
-            by_uri = files.src_uris
-            self.links_to_anchors = {target: dict(a) for src, a in kept.links if (target := by_uri.get(src))}
+            put_back(self, kept, files)
             return
         preview.fresh[uri] = preview.warnings.count
         super().render(config, files)
@@ -170,9 +155,7 @@ class Preview:
         if started != self.warnings.count:  # it warned: converted again every time, so that it warns again
             self.conversions.pop(uri, None)
             return
-        links = tuple((target.src_uri, dict(a)) for target, a in (page.links_to_anchors or {}).items())
-        anchors = frozenset(page.present_anchor_ids or ())
-        self.conversions[uri] = Converted(self.keys[uri], html, page.toc, anchors, links)
+        self.conversions[uri] = kept(page, self.keys[uri], html)
 
     def env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """The theme's environment (``on_env``): pages whose HTML cannot have changed are not templated again."""
