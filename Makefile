@@ -10,13 +10,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Stamps re-run the install when pyproject.toml changes.
+# Stamps re-run the install when pyproject.toml changes. An editable install compiles nothing: compileall writes
+# the package's bytecode as a regular install does, which a machine with PYTHONDONTWRITEBYTECODE never would
+# (every command would compile the package again at start: 0.1 s of `dossier check`).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q dossier
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q dossier
 	touch $@ $(VENV)/.installed
 
 site: $(VENV)/.installed  ## build the bundled dossier into site/
