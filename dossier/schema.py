@@ -121,6 +121,7 @@ ID_RE = re.compile(ID.regex)
 # Bidirectional controls and invisible characters: legal in quoted speech, never in names, titles, ids or URLs,
 # where they can disguise what a reader sees.
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is what str.isspace() calls whitespace
 
 
 def _visible_line(value: str) -> str:
@@ -157,7 +158,7 @@ def _day(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if _INVISIBLE.search(value) or any(ch.isspace() or ord(ch) < 32 for ch in value):
+    if _INVISIBLE.search(value) or _SPACE_OR_CONTROL.search(value):
         raise ValueError("a URL must not contain spaces, control or invisible characters")
     try:
         parts = urlsplit(value)

@@ -4,6 +4,7 @@ on a large dossier."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,6 +84,39 @@ def test_a_folder_validated_in_two_processes_is_the_folder_validated_in_one(
             validate(data, workers=workers)
         problems.append([str(problem) for problem in caught.value.problems])
     assert problems[0] == problems[1] and len(problems[0]) == 6
+
+
+@forks
+def test_sources_shared_between_processes_verify_every_citation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records holding stored texts are shared too: a text read by one process verifies the citations another
+    process checks, and a source's own problem (its text file missing) comes back from whichever read it."""
+    monkeypatch.setattr(resolve, "PARALLEL_FROM", 1)
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED, data)
+    source = (data / "sources" / "articolo-pechino-2025-09.yml").read_text(encoding="utf-8")
+    quote = (data / "quotes" / "kim-avanzando-tutti-settori.yml").read_text(encoding="utf-8")
+    for n in range(5):
+        (data / "sources" / f"copia-{n}.yml").write_text(
+            source.replace("text_file: articolo-pechino-2025-09.txt", f"text_file: copia-{n}.txt"), encoding="utf-8"
+        )
+        shutil.copy(data / "sources" / "articolo-pechino-2025-09.txt", data / "sources" / f"copia-{n}.txt")
+        (data / "quotes" / f"copia-{n}.yml").write_text(
+            quote.replace("source: articolo-pechino-2025-09", f"source: copia-{n}"), encoding="utf-8"
+        )
+    alone, shared = validate(data), validate(data, workers=2)
+    assert len(shared.texts) == 6 and shared.texts == alone.texts
+    assert shared.spans == alone.spans and {key[0] for key in shared.spans} >= {f"copia-{n}" for n in range(5)}
+    assert shared.data == alone.data
+    (data / "sources" / "copia-3.txt").unlink()
+    problems = []
+    for workers in (1, 2):
+        with pytest.raises(resolve.DossierError) as caught:
+            validate(data, workers=workers)
+        problems.append([str(problem) for problem in caught.value.problems])
+    assert problems[0] == problems[1]
+    assert any("copia-3.txt" in problem and "not found" in problem for problem in problems[1])
 
 
 @forks
