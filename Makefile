@@ -26,8 +26,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed  ## build the bundled dossier into site/
 	$(BIN)/mkdocs build --strict
 
-serve: $(VENV)/.installed  ## live preview on http://127.0.0.1:8000, following edits under data/
-	$(BIN)/mkdocs serve
+serve: $(VENV)/.installed  ## live preview on http://127.0.0.1:8000, following edits under data/ (in memory where it can)
+	$(BIN)/dossier serve
 
 check: $(VENV)/.installed  ## validate data/ and report every problem
 	$(BIN)/dossier check

@@ -36,17 +36,17 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, str] | None:
 
 
 class Serve:
-    """A running `mkdocs serve` of the project in ``root``."""
+    """A running `mkdocs serve` of the project in ``root`` (or ``dossier serve``, with ``command="dossier"``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, command: str = "mkdocs", **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self._lines: list[tuple[float, str]] = []
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
+            [str(BIN / command), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
             cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", **env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
