@@ -143,18 +143,20 @@ def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     return Problem(path=path, line=line, column=column, code="yaml-syntax", message=message)
 
 
-def parse(raw: bytes, path: str, *, positions: bool = True) -> Document:
+def parse(raw: bytes, path: str, *, positions: bool = True, watch: frozenset[str] = frozenset()) -> Document:
     """Parse one YAML file's bytes into a :class:`Document`, or raise :class:`LoadError`.
 
     Without ``positions`` the document keeps no position of its values (a valid file needs none, and not recording
-    them is a fifth of the parsing); the file's own problems are still reported with their lines and columns.
+    them is a fifth of the parsing) but for those of the mapping keys in ``watch``, wherever they are (a warning
+    that valid files may get points at them: one more parse of the file otherwise); the file's own problems are
+    still reported with their lines and columns.
     """
     if len(raw) > MAX_FILE_BYTES:
         raise _too_large(len(raw), path)
     text = _decode(raw, path)
     _check_characters(text, path)
     try:
-        return _build(text, path, positions)
+        return _build(text, path, positions, watch)
     except yaml.YAMLError as exc:
         raise LoadError([_syntax_problem(exc, path, text)]) from None
 
@@ -175,7 +177,7 @@ class _Open:
 _NO_KEY = object()
 
 
-def _build(text: str, path: str, positions: bool = True) -> Document:
+def _build(text: str, path: str, positions: bool = True, watch: frozenset[str] = frozenset()) -> Document:
     """The event loop: runs once per YAML event of every file, so it is kept tight."""
     values: dict[Loc, Position] = {}
     keys: dict[Loc, Position] = {}
@@ -199,6 +201,8 @@ def _build(text: str, path: str, positions: bool = True) -> Document:
         if not top.is_map:
             if not positions:
                 top.container.append(value)
+                if watch and (type(value) is dict or type(value) is list):  # on the way to a watched key
+                    return (*top.loc, len(top.container) - 1)
                 return ()
             child: Loc = (*top.loc, len(top.container))
             top.container.append(value)
@@ -223,6 +227,11 @@ def _build(text: str, path: str, positions: bool = True) -> Document:
             return None
         top.container[name] = value
         if not positions:
+            if watch and (name in watch or type(value) is dict or type(value) is list):
+                where = (*top.loc, name)
+                if name in watch:
+                    values[where] = (mark.line + 1, mark.column + 1)
+                return where
             return ()
         child = (*top.loc, name)
         values[child] = (mark.line + 1, mark.column + 1)
@@ -315,7 +324,9 @@ def _build(text: str, path: str, positions: bool = True) -> Document:
     return Document(path=path, data=root, values=values, keys=keys, located=positions)
 
 
-def read(file_path: str | Path, shown_as: str, *, positions: bool = True) -> Document:
+def read(
+    file_path: str | Path, shown_as: str, *, positions: bool = True, watch: frozenset[str] = frozenset()
+) -> Document:
     """Read and parse a file; every failure, I/O included, becomes a :class:`LoadError`."""
     try:
         status = os.stat(file_path)
@@ -329,7 +340,7 @@ def read(file_path: str | Path, shown_as: str, *, positions: bool = True) -> Doc
         raise LoadError(
             [Problem(path=shown_as, code="unreadable", message=f"cannot read file: {exc.strerror}")]
         ) from None
-    return parse(raw, shown_as, positions=positions)
+    return parse(raw, shown_as, positions=positions, watch=watch)
 
 
 def _read_bytes(file_path: str | Path, size: int) -> bytes:

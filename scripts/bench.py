@@ -354,7 +354,7 @@ def preview(project: Path, dossier: Any, edits: int, command: str = "mkdocs") ->
             memory: list[float | None] = []
             for number, event in enumerate(chosen, start=1):
                 url = base + page_url(site.uri_of(event).partition("#")[0], directory_urls)
-                token = f"Ritocco{number}q{os.getpid()}"
+                token = f"Ritocco{number}{command}q{os.getpid()}"  # a new title each run: none already shown
                 path = data_dir / DEFAULT["event"].folder / f"{event.id}.yml"
                 text = path.read_text(encoding="utf-8")
                 changed, replaced = re.subn(r"(?m)^title: .*$", f"title: Evento ritoccato {token}", text, count=1)

@@ -21,11 +21,11 @@ from browserkit import chromium, serve_folder
 from click.testing import Result
 from sitekit import run
 
-from dossier import chart, figures
+from dossier import chart, figures, loader
 from dossier.i18n import Words
 from dossier.kinds import Value
 from dossier.render import render
-from dossier.resolve import load
+from dossier.resolve import load, validate
 from dossier.text import StoredText
 
 if TYPE_CHECKING:
@@ -101,6 +101,15 @@ def test_the_check_counts_and_lists_unverified_citations_and_strict_fails_on_the
     assert "servizi-di-sudlandia.yml:5:14:" in strict.stderr and "1 problem found." in strict.stderr
     github = run_cli("check", "--data", data, "--format", "github")
     assert "::warning file=" in github.stdout and "title=dossier unverified" in github.stdout
+
+
+def test_a_citation_not_verified_is_located_without_reading_its_file_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    read = loader.read
+    reads: list[str] = []
+    monkeypatch.setattr(loader, "read", lambda path, *a, **k: reads.append(str(path)) or read(path, *a, **k))
+    (warning,) = validate(FIXTURE / "data").unverified
+    assert (warning.line, warning.column, warning.field) == (5, 14, "sources[0].passage")
+    assert len(reads) == len(set(reads)) and any(path.endswith("servizi-di-sudlandia.yml") for path in reads)
 
 
 def test_a_mistyped_question_is_an_error_with_did_you_mean(make_data: Callable[..., Path], run_cli: RunCli) -> None:

@@ -64,6 +64,19 @@ def test_positions_of_values_and_keys() -> None:
     assert doc.position(("roles", 0, "of"), key=True) == (4, 5)
 
 
+def test_watched_keys_keep_their_positions_in_a_parse_without_positions() -> None:
+    raw = (
+        b"sources:\n  - source: a\n    passage: >-\n      uno\n  - {source: b, passage: due}\npassage: tre\nx: [[1]]\n"
+    )
+    full, watched = parse(raw, "x.yml"), parse(raw, "x.yml", positions=False, watch=frozenset({"passage"}))
+    assert watched.data == full.data and not watched.located and not watched.keys
+    assert watched.values == {
+        loc: full.values[loc] for loc in [(), ("sources", 0, "passage"), ("sources", 1, "passage"), ("passage",)]
+    }
+    assert watched.values[("sources", 0, "passage")] == (3, 14)
+    assert parse(raw, "x.yml", positions=False).values == {(): (1, 1)}
+
+
 def test_block_scalars_keep_newlines_and_tabs(parser: str) -> None:
     assert data('a: |\n  one\n  two\nb: "x\\ty"\nc: "l1\\nl2"\n') == {"a": "one\ntwo\n", "b": "x\ty", "c": "l1\nl2"}
 

@@ -147,6 +147,7 @@ def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert len(figures["preview_samples_s"]) == len(figures["preview_make_samples_s"]) == 1
     measured = ("check_s", "generation_s", "build_s", "baseline_s", "preview_s", "preview_make_s")
     assert all(figures[k] > 0 for k in measured)
+    assert figures["preview_make_s"] > 0.05  # a rebuild, not a title already there from the first preview's edits
 
 
 def test_bench_drawings_builds_each_variant_and_times_the_steps(tmp_path: Path, project: Path) -> None:
