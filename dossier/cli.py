@@ -456,7 +456,7 @@ def _cite(project: Project, source_id: str, passage: str) -> scaffold.Cite:
 
 
 MEMORY = Path("/dev/shm")  # Linux's shared memory, a file system in memory (none on macOS or Windows)
-PREVIEW_WEIGHT = 30  # the preview's pages weigh about 14 times the data they show (M: 10.9 MB of data, 151 MB)
+PREVIEW_WEIGHT = 30  # the preview's pages weigh about 13 times the data they show (M: 10.9 MB of data, 139 MB)
 PREVIEW_MARGIN = 128 * 1024 * 1024
 
 
