@@ -456,8 +456,10 @@ def _cite(project: Project, source_id: str, passage: str) -> scaffold.Cite:
 
 
 MEMORY = Path("/dev/shm")  # Linux's shared memory, a file system in memory (none on macOS or Windows)
-PREVIEW_WEIGHT = 30  # the preview's pages weigh about 13 times the data they show (M: 10.9 MB of data, 139 MB)
+PREVIEW_WEIGHT = 30  # room asked for: the preview's pages weigh about 13 times their data (M: 10.9 MB of data, 139 MB)
 PREVIEW_MARGIN = 128 * 1024 * 1024
+PREVIEW_PREFIX = "dossier-preview-"  # then the pid of the `dossier serve` that made the folder
+LOCK = ".lock"  # in each such folder, locked by its `dossier serve` as long as it runs
 
 
 def preview_folder(data_dir: Path, memory: Path = MEMORY) -> tuple[Path | None, str]:
@@ -467,13 +469,24 @@ def preview_folder(data_dir: Path, memory: Path = MEMORY) -> tuple[Path | None, 
         return None, f"TMPDIR is set to {os.environ['TMPDIR']}"
     if not memory.is_dir() or not os.access(memory, os.W_OK):
         return None, f"{memory} is not available here"
-    data = sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() else 0
-    need = PREVIEW_WEIGHT * data + PREVIEW_MARGIN
+    asked = PREVIEW_WEIGHT * _size(data_dir) + PREVIEW_MARGIN
     status = os.statvfs(memory)
     free = status.f_bavail * status.f_frsize
-    if free < need:
-        return None, f"{memory} has {_megabytes(free)} free; the preview needs about {_megabytes(need)}"
-    return memory, f"{_megabytes(free)} free; the preview needs about {_megabytes(need)}"
+    room = f"{_megabytes(asked)} asked for: {PREVIEW_WEIGHT} times the data folder, and {_megabytes(PREVIEW_MARGIN)}"
+    if free < asked:
+        return None, f"{memory} has {_megabytes(free)} free, less than the {room}"
+    return memory, f"{_megabytes(free)} free, {room}"
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:  # gone meanwhile, or a broken link
+                continue
+    return total
 
 
 def _megabytes(size: int) -> str:
@@ -497,23 +510,28 @@ def _config_file_in(arguments: tuple[str, ...]) -> Path | None:
 def serve_command(mkdocs_options: tuple[str, ...]) -> None:
     """`mkdocs serve` (every option is its own), with the preview's pages kept in memory where the system has room:
     each rebuild writes every page again, which on a large dossier takes seconds on a disk."""
-    project = _project(None, _config_file_in(mkdocs_options))
-    command = [sys.executable, "-m", "mkdocs", "serve", *mkdocs_options]
+    given = _config_file_in(mkdocs_options)
+    project = _project(None, given)
+    options = list(mkdocs_options)
+    if given is None and project.config_file is not None and project.config_file.parent != Path.cwd():
+        options += ["--config-file", str(project.config_file)]  # found in a folder above, as every command finds it
+    command = [sys.executable, "-m", "mkdocs", "serve", *options]
     folder, why = preview_folder(project.data_dir)
     if folder is None:
         click.echo(f"dossier serve: the preview's pages are written to {tempfile.gettempdir()} ({why})", err=True)
         sys.exit(_serve(command, dict(os.environ)))
+    import fcntl  # (a folder in memory: Linux; fcntl is POSIX's)
+
     _forget_previews(folder)
     scratch = Path(tempfile.mkdtemp(prefix=f"{PREVIEW_PREFIX}{os.getpid()}-", dir=folder))
-    click.echo(f"dossier serve: the preview's pages are kept in memory, in {scratch} ({why})", err=True)
-    try:
-        code = _serve(command, {**os.environ, "TMPDIR": str(scratch)})
-    finally:  # MkDocs removes its own folder on Ctrl-C, not when it is killed; memory, unlike a disk, is missed
-        shutil.rmtree(scratch, ignore_errors=True)
+    with (scratch / LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held as long as this process lives: see _forget_previews
+        click.echo(f"dossier serve: the preview's pages are kept in memory, in {scratch} ({why})", err=True)
+        try:
+            code = _serve(command, {**os.environ, "TMPDIR": str(scratch)})
+        finally:  # MkDocs removes its own folder on Ctrl-C, not when it is killed; memory, unlike a disk, is missed
+            shutil.rmtree(scratch, ignore_errors=True)
     sys.exit(code)
-
-
-PREVIEW_PREFIX = "dossier-preview-"  # then the pid of the `dossier serve` that made the folder
 
 
 def _serve(command: list[str], environment: dict[str, str]) -> int:
@@ -525,15 +543,27 @@ def _serve(command: list[str], environment: dict[str, str]) -> int:
             return subprocess.call(command, env=environment)
         finally:
             signal.signal(signal.SIGINT, previous)
-    # In a process group of its own, so that each signal reaches it once, from here: Ctrl-C in the terminal reaches
-    # this process, which passes it on (twice, mkdocs serve would print a traceback of its cleanup).
-    server = subprocess.Popen(command, env=environment, process_group=0)
+    server: subprocess.Popen[bytes] | None = None
+    pending: list[int] = []
 
     def forward(signal_number: int, _frame: FrameType | None) -> None:
-        server.send_signal(signal_number)
+        if server is None:
+            pending.append(signal_number)  # before it started: passed on once it has
+        else:
+            server.send_signal(signal_number)
 
-    before = {number: signal.signal(number, forward) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    # A signal this process was started ignoring (SIGINT for a command run with `&` by a script, SIGHUP under nohup)
+    # stays ignored, here and in mkdocs serve, as it would be for mkdocs serve run alone.
+    numbers = [n for n in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if signal.getsignal(n) != signal.SIG_IGN]
+    before = {number: signal.signal(number, forward) for number in numbers}
     try:
+        # In a process group of its own, so that each signal reaches it once, from here: Ctrl-C in the terminal
+        # reaches this process, which passes it on (twice, mkdocs serve would print a traceback of its cleanup). And
+        # on Linux it is ended when this process ends, however that happens (SIGKILL included): no preview is left
+        # running with no one to stop it.
+        server = subprocess.Popen(command, env=environment, process_group=0, preexec_fn=_end_with_parent)
+        for number in pending:
+            server.send_signal(number)
         code = server.wait()
     finally:
         for number, handler in before.items():
@@ -541,22 +571,28 @@ def _serve(command: list[str], environment: dict[str, str]) -> int:
     return 128 - code if code < 0 else code
 
 
+def _end_with_parent() -> None:  # in the child, before mkdocs serve starts
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal a process gets when its parent ends
+
+
 def _forget_previews(folder: Path) -> None:
-    """Remove what earlier `dossier serve` runs left in ``folder`` when they were killed outright (SIGKILL)."""
+    """Remove what earlier `dossier serve` runs left in ``folder`` when they were killed outright (SIGKILL): a folder
+    whose lock no process holds (a preview still running holds its own, in this container or another)."""
+    import fcntl
+
     for entry in folder.glob(f"{PREVIEW_PREFIX}*"):
-        pid = entry.name.removeprefix(PREVIEW_PREFIX).partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    return True
+        try:
+            with (entry / LOCK).open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:  # held: a preview running; or not ours to remove
+            continue
 
 
 @main.command("index")

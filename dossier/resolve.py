@@ -673,16 +673,18 @@ def validate(
     ``records=False`` keeps only which records are valid, each with an empty dict for its data: what `dossier
     check` needs (counts, problems, the stored texts and the spans cited in them), made faster.
 
-    ``workers`` > 1 parses large folders in that many processes (forked, on Linux). ``cache``, a dict kept by the
-    caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every valid record and stored text by
-    file identity (path, size, modification time, inode), so an edit re-reads only the files it touched.
+    ``workers`` > 1 parses large folders in that many processes (forked, on Linux; one with a cache). ``cache``, a
+    dict kept by the caller between runs (the MkDocs plugin does under ``mkdocs serve``), holds every valid record
+    and stored text by file identity (path, size, modification time, inode), so an edit re-reads only the files it
+    touched.
     """
     discovery = _Discovery(Path(data_dir), base, registry)
     files = discovery.files()
     problems = list(discovery.problems)
     ids = {kind.name: frozenset(f.id for f in files if f.kind == kind.name) for kind in registry}
     context = Context(registry=registry, ids=ids, texts={}, cache=cache)
-    workers = workers if len(files) >= PARALLEL_FROM else 1
+    # A cache is kept by this process: what children would add to their copies of it would be lost.
+    workers = workers if len(files) >= PARALLEL_FROM and cache is None else 1
     # Records holding stored texts first, on every core too (a third of what the build's process did alone on
     # M): every citation is checked against their texts.
     holders = {k.name for k in registry.cited()}

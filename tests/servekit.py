@@ -35,6 +35,13 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, str] | None:
         return None
 
 
+def _as_from_a_terminal() -> None:
+    """In the server's process, before it starts: Ctrl-C and a hang-up do what they do to a command typed in a terminal,
+    even when the tests run in the background of a script (which starts its commands ignoring SIGINT) or under nohup."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 class Serve:
     """A running `mkdocs serve` of the project in ``root`` (or ``dossier serve``, with ``command="dossier"``)."""
 
@@ -48,6 +55,7 @@ class Serve:
             cwd=root,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", **env},
             stdin=subprocess.DEVNULL,
+            preexec_fn=_as_from_a_terminal,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -105,5 +113,7 @@ class Serve:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._reader.join(timeout=10)
-        if self.process.stdout is not None:
+        # Closed only once read to its end: closing it while the reader waits on it would wait for ever, as long as
+        # a process the server left behind keeps the pipe open.
+        if self.process.stdout is not None and not self._reader.is_alive():
             self.process.stdout.close()

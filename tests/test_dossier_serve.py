@@ -3,6 +3,7 @@ and nothing of them left there afterwards, however the preview ends."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -38,15 +39,14 @@ def test_the_preview_goes_to_memory_when_it_has_room_for_it(tmp_path: Path, monk
     memory = tmp_path / "shm"
     memory.mkdir()
     data = data_folder(tmp_path, 10_000_000)  # the preview: about 30 times that, and a margin
-    need = cli.PREVIEW_WEIGHT * 10_000_000 + cli.PREVIEW_MARGIN
-    roomy, tight = need // 4096 + 1, need // 4096 - 1
+    asked = cli.PREVIEW_WEIGHT * 10_000_000 + cli.PREVIEW_MARGIN
+    roomy, tight = asked // 4096 + 1, asked // 4096 - 1
+    room = f"{asked / 1e6:,.0f} MB asked for: 30 times the data folder, and 134 MB"
     monkeypatch.setattr(cli.os, "statvfs", lambda _: Usage(roomy, 4096))
-    assert cli.preview_folder(data, memory) == (
-        memory, f"{roomy * 4096 / 1e6:,.0f} MB free; the preview needs about {need / 1e6:,.0f} MB"
-    )  # fmt: skip
+    assert cli.preview_folder(data, memory) == (memory, f"{roomy * 4096 / 1e6:,.0f} MB free, {room}")
     monkeypatch.setattr(cli.os, "statvfs", lambda _: Usage(tight, 4096))
     assert cli.preview_folder(data, memory) == (
-        None, f"{memory} has {tight * 4096 / 1e6:,.0f} MB free; the preview needs about {need / 1e6:,.0f} MB"
+        None, f"{memory} has {tight * 4096 / 1e6:,.0f} MB free, less than the {room}"
     )  # fmt: skip
 
 
@@ -68,29 +68,61 @@ def test_the_config_file_is_found_among_mkdocs_options() -> None:
     assert cli._config_file_in(("--dirty", "-a", "127.0.0.1:9")) is None
 
 
+def test_a_folder_is_removed_only_when_no_preview_holds_its_lock(tmp_path: Path) -> None:
+    """A folder left by a `dossier serve` killed outright goes at the next start; one whose preview still runs
+    (it holds the folder's lock, in this container or another sharing the memory folder) stays."""
+    held, left = tmp_path / f"{cli.PREVIEW_PREFIX}1-a", tmp_path / f"{cli.PREVIEW_PREFIX}2-b"
+    (held / "mkdocs_x").mkdir(parents=True)
+    (left / "mkdocs_y").mkdir(parents=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    with (held / cli.LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # Another process tries, as another `dossier serve` would (this one's own lock would not stop itself).
+        subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from dossier import cli; "
+             "cli._forget_previews(Path(sys.argv[1]))", str(tmp_path)],
+            check=True,
+        )  # fmt: skip
+        assert held.is_dir() and not left.exists() and other.is_dir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups are POSIX's")
+def test_mkdocs_serves_exit_status_is_passed_on_as_a_shell_reports_it() -> None:
+    assert cli._serve([sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ)) == 3
+    killed = "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"
+    assert cli._serve([sys.executable, "-c", killed], dict(os.environ)) == 128 + signal.SIGTERM
+
+
 def previews() -> set[Path]:
     return set(MEMORY.glob(f"{cli.PREVIEW_PREFIX}*"))
 
 
+def mkdocs_serve_of(pid: int) -> int | None:
+    """The pid of the `mkdocs serve` that `dossier serve` ``pid`` started, if running (Linux)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
 @in_memory
-@pytest.mark.parametrize("ending", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_dossier_serve_previews_from_memory_and_leaves_nothing_there(
+@pytest.mark.parametrize("ending", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
+def test_dossier_serve_previews_from_memory_and_leaves_nothing_running_or_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str
 ) -> None:
-    """Ctrl-C as a user would (SIGINT), or killed (SIGTERM) or its terminal closed (SIGHUP): the folder goes. A folder
-    left by a `dossier serve` that was killed outright (SIGKILL), whose process is gone, goes at the next start."""
+    """Ctrl-C as a user would (SIGINT), or killed (SIGTERM) or its terminal closed (SIGHUP): the folder goes, and
+    mkdocs serve with it. Killed outright (SIGKILL), `dossier serve` cannot remove anything, but mkdocs serve ends too
+    (Linux ends it with its parent) and the next `dossier serve` removes the folder."""
     monkeypatch.delenv("TMPDIR", raising=False)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    left = MEMORY / f"{cli.PREVIEW_PREFIX}{dead.pid}-x"
-    (left / "mkdocs_old").mkdir(parents=True)
-    before = previews() - {left}
+    before = previews()
     root = copy_project(tmp_path)
     server = Serve(root, command="dossier")
     try:
         server.wait_for("the home page", lambda: server.get("") is not None, STARTUP_TIMEOUT)
         ours = previews() - before
-        assert len(ours) == 1 and not left.exists(), server.output
+        assert len(ours) == 1, server.output
         (folder,) = ours
         assert f"kept in memory, in {folder}" in server.output
         assert folder.name.startswith(f"{cli.PREVIEW_PREFIX}{server.process.pid}-")
@@ -98,8 +130,18 @@ def test_dossier_serve_previews_from_memory_and_leaves_nothing_there(
         assert len(pages) == 1
         title = re.search(r"<title>.*?</title>", pages[0].read_text(encoding="utf-8"))
         assert title is not None and title.group() in (server.get("") or "")
+        child = mkdocs_serve_of(server.process.pid)
+        assert child is not None
         server.process.send_signal(getattr(signal, ending))
         server.process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # (reaped by init once orphaned)
+        assert not Path(f"/proc/{child}").exists(), "mkdocs serve outlived dossier serve"
+        assert server.get("") is None
+        if ending == "SIGKILL":
+            assert folder.exists()
+            cli._forget_previews(MEMORY)
         assert not folder.exists(), server.output
         assert "Traceback" not in server.output, server.output
     finally:
@@ -119,3 +161,16 @@ def test_dossier_serve_says_where_the_preview_goes_when_not_in_memory(tmp_path: 
     while list(tmp_path.glob("mkdocs_*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not list(tmp_path.glob("mkdocs_*")), "mkdocs serve removes its folder on Ctrl-C"
+
+
+def test_dossier_serve_runs_from_any_folder_of_the_project(tmp_path: Path) -> None:
+    """As every `dossier` command, it finds the nearest mkdocs.yml above (mkdocs serve alone looks only here)."""
+    root = copy_project(tmp_path / "project")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    server = Serve(root / "data", command="dossier", TMPDIR=str(scratch))
+    try:
+        server.wait_for("the home page", lambda: server.get("") is not None, STARTUP_TIMEOUT)
+        assert "timeline" in (server.get("timeline/") or "")
+    finally:
+        server.stop()

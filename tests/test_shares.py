@@ -157,3 +157,13 @@ def test_no_more_processes_than_cores_allowed_and_never_more_than_four(monkeypat
     assert shares.cores() == 4
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)  # `taskset -c 3`, a container
     assert shares.cores() == 1
+
+
+@forks
+def test_a_folder_validated_with_a_cache_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache (`mkdocs serve`'s) is this process's: children would fill their own copies of it, then lose them."""
+    monkeypatch.setattr(resolve, "PARALLEL_FROM", 1)
+    cache: dict[object, object] = {}
+    validated = validate(BUNDLED, cache=cache, workers=2)
+    records = [key for key in cache if isinstance(key, tuple) and str(key[0]).endswith(".yml")]
+    assert len(records) == sum(validated.count(kind.name) for kind in validated.registry)
