@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from dossier import drawings
 from dossier.registry import Kind, Listing, Pages, Registry
 from dossier.schema import (
     CITES,
@@ -325,12 +324,16 @@ def _timeline(events: list[Any], site: Any) -> Mapping[str, Any]:
     actors = sorted(on_page.values(), key=lambda a: (a.name.casefold(), a.id))
     tagged = {t.id: t for e in events for t in e.tags}
     tags = sorted(tagged.values(), key=lambda t: (t.label.casefold(), t.id))
+    from dossier import drawings  # imported where a page draws: `dossier check` draws nothing (8 ms of its start)
+
     drawing = drawings.timeline(events, site.words, site.drawn)
     return {"calendar": calendar, "filter_actors": actors, "filter_tags": tags, "drawing": drawing}
 
 
 def _ties(site: Any) -> Mapping[str, list[Any]]:
     """What ties each actor to the others (see :func:`dossier.drawings.ties`), once per run."""
+    from dossier import drawings
+
     actors = site.dossier.records["actor"]
     found: Mapping[str, list[Any]] = site.derived(
         "ties", lambda: {a.id: drawings.ties(site.dossier, a, site.words) for a in actors}
@@ -339,11 +342,15 @@ def _ties(site: Any) -> Mapping[str, list[Any]]:
 
 
 def _map_words(site: Any) -> Any:
+    from dossier import drawings
+
     return site.derived("map-words", lambda: drawings.map_words(site.words, ACTOR_KINDS.labels))
 
 
 def _actor(actor: Any, site: Any) -> Mapping[str, Any]:
     """The actor's relationship map."""
+    from dossier import drawings
+
     page = site.uri_at("actor", actor.id)
 
     def url(other: Any) -> str:
@@ -355,6 +362,8 @@ def _actor(actor: Any, site: Any) -> Mapping[str, Any]:
 
 def _actors_index(actors: list[Any], site: Any) -> Mapping[str, Any]:
     """The network of the most connected actors, on the actors' index page."""
+    from dossier import drawings
+
     page = f"{ACTOR.uri_folder}/index.md"
 
     def url(other: Any) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import parse_problems
+from conftest import BUNDLED, parse_problems
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dossier import loader
-from dossier.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadError, parse, read
+from dossier.loader import MAX_DEPTH, MAX_FILE_BYTES, Document, LoadError, parse, read
 
 PARSERS = ["libyaml", "python"] if yaml.__with_libyaml__ else ["python"]
 # The exact wording of syntax errors is libyaml's, the parser used wherever PyYAML ships with it.
@@ -558,3 +561,119 @@ def test_load_error_message_joins_its_problems() -> None:
         "x.yml:1:4: anchors (&) are not allowed: write the value out; "
         "x.yml:2:4: aliases (*) are not allowed: write the value out"
     )
+
+
+# A valid file read by libyaml's composer --------------------------------------------------------------------------
+# A parse without positions (`dossier check`, builds) reads a file from libyaml's node tree, built in C; any file with
+# something to report, or that may hold a tag, an anchor or an alias, is read by the event loop instead. Both must
+# give the same data and the same watched positions, and the composer must never accept what the loop refuses.
+
+WATCH = frozenset({"passage"})
+PIECES = [*"ab é!&*:-?#'\"\\[]{},|>%@`~\t\n", "\x85", "\x1b", "\u00a0", "- ", ": ", "**", "😀"]
+SCALARS = st.one_of(st.none(), st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
+KEYS = st.one_of(st.sampled_from(["passage", "a", "name"]), st.lists(st.sampled_from(PIECES), max_size=4).map("".join))
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)),
+    max_leaves=10,
+)
+# What may begin a node, put where nodes begin and anywhere else.
+PROPERTIES = st.sampled_from(
+    ["&a ", "*a", "*a ", "!t ", "! ", "!!str ", "!<tag:x> ", "&b\t", "*b", "- *a", "&", "*", "!"]
+)
+
+
+@st.composite
+def yaml_texts(draw: st.DrawFn) -> str:
+    """A mapping as PyYAML writes it, in any style, with tags, anchors or aliases put in at random places."""
+    text = yaml.dump(
+        draw(st.dictionaries(KEYS, VALUES, max_size=4)), allow_unicode=draw(st.booleans()), sort_keys=False,
+        default_flow_style=draw(st.sampled_from([False, True, None])),
+        default_style=draw(st.sampled_from([None, '"', "'"])), width=draw(st.sampled_from([12, 80])),
+    )  # fmt: skip
+    if draw(st.booleans()):  # PyYAML writes no value as "null": editors write nothing
+        text = text.replace("null", "")
+    starts = [0, len(text)] + [m.end() for m in re.finditer(r"(?m)^ *|: |- |\? |[\[{,] ?", text)]
+    places = draw(st.lists(st.one_of(st.sampled_from(starts), st.integers(0, len(text))), max_size=3))
+    for place in sorted(places, reverse=True):
+        text = text[:place] + draw(PROPERTIES) + text[place:]
+    return text
+
+
+def composed_as_the_event_loop_reads(text: str) -> bool:
+    """Whether the composer read ``text``; asserts that it read it as the event loop does, if it did."""
+    try:
+        loader._check_characters(text, "x.yml")  # (parse refuses such a text before reading it either way)
+    except LoadError:
+        return False
+    composed = loader._composed(text, WATCH)
+    try:
+        doc = loader._build(text, "x.yml", False, WATCH)
+    except (LoadError, yaml.YAMLError):
+        assert composed is None, text
+        return False
+    if composed is not None:
+        assert composed == (doc.data, doc.values), text
+    return composed is not None
+
+
+@needs_libyaml
+@settings(max_examples=3000, deadline=None)
+@given(yaml_texts())
+def test_the_composer_reads_every_file_as_the_event_loop_does(text: str) -> None:
+    composed_as_the_event_loop_reads(text)
+
+
+@needs_libyaml
+def test_the_composer_reads_the_bundled_files_and_markdown_with_stars() -> None:
+    files = sorted(BUNDLED.rglob("*.yml"))
+    assert files and all(composed_as_the_event_loop_reads(path.read_text("utf-8")) for path in files)
+    deepest = "a: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1) + "\n"  # one level short of too deep
+    assert composed_as_the_event_loop_reads(deepest)
+    for text in [
+        "a: il **patto** e *la* nota\n",
+        "a: 'x *y'\n",
+        'a: "5 * 3 & 2!"\n',
+        "a: |\n  testo **b**\n",
+        "a:\nb: [c, {d: }]\n",
+    ]:
+        assert composed_as_the_event_loop_reads(text), text
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x b\n", "a: *x\n", "a: !t b\n", "a: ! b\n", "- &x a\n", "a:\n  - !!str b\n", "a: [&x b]\n", "a: {b: *x}\n",
+        "? &k a\n: b\n", "a: b\r&x c: d\r", "a: |\n  **Markdown** at a line's start\n",  # (text: declined too)
+    ],
+)  # fmt: skip
+def test_the_composer_leaves_tags_anchors_and_aliases_to_the_event_loop(text: str) -> None:
+    assert loader._composed(text, WATCH) is None
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n", ": x\n", "[a]: b\n", 'a: "\\e"\n', '"\\x07": b\n', "", "# only a comment\n", "- a\n", "a\n",
+        "a: 1\n---\nb: 2\n", "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n", "a: [b\n",
+    ],
+)  # fmt: skip
+def test_the_composer_leaves_every_problem_to_the_event_loop(text: str) -> None:
+    assert loader._composed(text, WATCH) is None
+    with pytest.raises((LoadError, yaml.YAMLError)):
+        loader._build(text, "x.yml", False, WATCH)
+
+
+def test_a_parse_without_positions_uses_the_composer_where_it_can(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    monkeypatch.setattr(loader, "_build", lambda *args: built.append(args) or Document("x.yml", {}, {}, {}))
+    assert parse(b"a: [b, {passage: c}]\n", "x.yml", positions=False, watch=WATCH).values == {
+        (): (1, 1),
+        ("a", 1, "passage"): (1, 18),
+    }
+    assert not built  # read by the composer
+    parse(b"a: &x b\n", "x.yml", positions=False)
+    parse(b"a: b\n", "x.yml")  # with positions: the event loop keeps them
+    assert len(built) == 2

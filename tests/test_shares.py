@@ -135,6 +135,28 @@ def test_a_check_validates_without_bringing_the_records_back(monkeypatch: pytest
             resolve.resolve(checked)
 
 
+@forks
+def test_a_check_reports_every_problem_a_build_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``records=False`` checks a valid record's own data, not pydantic's copy of it (tuples, defaults, names put in
+    NFC): the same problems, in the same places."""
+    monkeypatch.setattr(resolve, "PARALLEL_FROM", 1)
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED, data)
+    event = data / "events" / "avanzata-ucraina-kursk.yml"
+    text = event.read_text("utf-8").replace("Regione di Kursk", "Re\u0301gione di Kursk")  # é decomposed
+    text = text.replace("  - ucraina\n", "  - ucrania\n").replace("ucraino nel 2024\n", "ucraino nel 2042\n")
+    text = text.replace("combattono e muoiono", "combattono ([qui](claim:nessuna) e [là](/actors/x/)) e muoiono")
+    event.write_text(text, "utf-8")
+    found = []
+    for records, workers in ((True, 1), (False, 1), (False, 2)):
+        with pytest.raises(resolve.DossierError) as caught:
+            validate(data, workers=workers, records=records)
+        found.append([str(problem) for problem in caught.value.problems])
+    assert found[0] == found[1] == found[2]
+    fields = [problem.split(": ")[2] for problem in found[0]]
+    assert fields == ["participants[1]", "summary", "summary", "sources[0].passage"], found[0]
+
+
 class _TwoPart(Exception):
     def __init__(self, what: str, why: str) -> None:  # its args are not what __init__ takes: it does not unpickle
         super().__init__(f"{what} failed: {why}")
