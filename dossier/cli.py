@@ -494,15 +494,17 @@ def _megabytes(size: int) -> str:
 
 
 def _config_file_in(arguments: tuple[str, ...]) -> Path | None:
-    """The ``-f``/``--config-file`` among `mkdocs serve`'s options, if given."""
-    for index, argument in enumerate(arguments):
-        if argument in ("-f", "--config-file") and index + 1 < len(arguments):
-            return Path(arguments[index + 1])
-        if argument.startswith("--config-file="):
-            return Path(argument.partition("=")[2])
-        if argument.startswith("-f") and len(argument) > 2 and not argument.startswith("--"):
-            return Path(argument[2:])
-    return None
+    """The ``-f``/``--config-file`` among `mkdocs serve`'s options, if given, as MkDocs' own command line reads them
+    (``-sf x.yml`` too); None also for options it refuses, which `mkdocs serve` then reports."""
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    serve = mkdocs_cli.commands["serve"]
+    try:
+        options, _, _ = serve.make_parser(click.Context(serve)).parse_args(list(arguments))
+    except click.UsageError:
+        return None
+    given = options.get("config_file")
+    return Path(given) if isinstance(given, str) else None
 
 
 @main.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

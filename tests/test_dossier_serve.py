@@ -66,6 +66,10 @@ def test_the_config_file_is_found_among_mkdocs_options() -> None:
     assert cli._config_file_in(("--config-file=c.yml",)) == Path("c.yml")
     assert cli._config_file_in(("-fd.yml",)) == Path("d.yml")
     assert cli._config_file_in(("--dirty", "-a", "127.0.0.1:9")) is None
+    assert cli._config_file_in(("-sf", "e.yml")) == Path("e.yml")  # short options combined, as MkDocs reads them
+    assert cli._config_file_in(("-ocff.yml",)) == Path("f.yml")
+    assert cli._config_file_in(("-a", "-f")) is None  # the address "-f"
+    assert cli._config_file_in(("--no-such-option", "-f", "g.yml")) is None  # mkdocs serve says what is wrong
 
 
 def test_a_folder_is_removed_only_when_no_preview_holds_its_lock(tmp_path: Path) -> None:
