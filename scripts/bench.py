@@ -441,14 +441,17 @@ def bench_size(size: str, workdir: Path, args: argparse.Namespace) -> dict[str, 
     if args.no_serve:
         result.update(
             serve_startup_s=None, preview_s=None, preview_samples_s=[], serve_rss_mb=None, serve_growth_mb=None,
-            preview_make_s=None, preview_make_samples_s=[],
+            preview_make_s=None, preview_make_samples_s=[], preview_make_rss_mb=None, preview_make_growth_mb=None,
         )  # fmt: skip
     else:
         result.update(preview(project, dossier, args.edits))
         samples = ", ".join(f"{s:.2f}" for s in result["preview_samples_s"])
         say(f"preview (mkdocs serve): {result['preview_s']:.2f} s (samples {samples})")
         made = preview(project, dossier, args.edits, command="dossier")
-        result.update(preview_make_s=made["preview_s"], preview_make_samples_s=made["preview_samples_s"])
+        result.update(
+            preview_make_s=made["preview_s"], preview_make_samples_s=made["preview_samples_s"],
+            preview_make_rss_mb=made["serve_rss_mb"], preview_make_growth_mb=made["serve_growth_mb"],
+        )  # fmt: skip
         samples = ", ".join(f"{s:.2f}" for s in made["preview_samples_s"])
         say(f"preview (make serve: dossier serve): {made['preview_s']:.2f} s (samples {samples})")
     result.pop("profile", None)
@@ -801,8 +804,10 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("`mkdocs serve` start (first page served)", "serve_startup_s", _s),
     ("preview latency (edit → page served), `mkdocs serve`", "preview_s", _s),
     ("preview latency, `make serve` (`dossier serve`: pages in memory where there is room)", "preview_make_s", _s),
-    ("serve memory after the last edit", "serve_rss_mb", _megabytes),
-    ("serve memory growth, first to last edit", "serve_growth_mb", _megabytes),
+    ("serve memory after the last edit, `mkdocs serve`", "serve_rss_mb", _megabytes),
+    ("serve memory growth, first to last edit, `mkdocs serve`", "serve_growth_mb", _megabytes),
+    ("serve memory after the last edit, `make serve`", "preview_make_rss_mb", _megabytes),
+    ("serve memory growth, first to last edit, `make serve`", "preview_make_growth_mb", _megabytes),
 )
 
 

@@ -200,6 +200,29 @@ def test_check_usage_errors_exit_2(run_cli: RunCli, make_data: MakeData) -> None
         assert "Usage:" in result.stderr or "Error:" in result.stderr
 
 
+def test_check_imports_nothing_only_a_build_uses() -> None:
+    """Every command reads mkdocs.yml through MkDocs, which imports the plugin module to check its options: the
+    modules only a build uses (pages, drawings, exports, search, the preview's watcher) are imported by the hooks
+    that use them, and a check does without them (about 50 ms of its start)."""
+    script = (
+        "import sys\n"
+        "from dossier.cli import main\n"
+        "try:\n    main(['check'])\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    imported = set(result.stdout.split())
+    assert "dossier.plugin" in imported and "dossier.resolve" in imported
+    build_only = {"dossier.render", "dossier.output", "dossier.draw", "dossier.drawings", "dossier.search",
+                  "dossier.markup", "dossier.export", "dossier.publish", "dossier.livereload", "watchdog"}  # fmt: skip
+    assert imported & build_only == set()
+
+
 def test_check_as_a_process_with_a_hostile_file(tmp_path: Path) -> None:
     # Through the real entry point: exit status 1, problems on stderr, no traceback even for dangerous tags.
     from conftest import write_data

@@ -126,7 +126,7 @@ def test_synth_output_builds_strict(project: Path, tmp_path: Path) -> None:
 def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     result = run(
-        [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "S", "--runs", "1", "--edits", "1", "--json", str(out)],
+        [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "S", "--runs", "1", "--edits", "2", "--json", str(out)],
         ROOT,
         timeout=180,
     )
@@ -140,13 +140,15 @@ def test_bench_quick_run_writes_every_figure(tmp_path: Path) -> None:
         "build_s", "build_peak_mb", "render_cli_s", "baseline_s", "baseline_peak_mb", "ratio_build_baseline",
         "ratio_generation_build", "site_bytes", "page_median_bytes", "page_max_bytes", "search_index_bytes",
         "serve_startup_s", "preview_s", "preview_samples_s", "preview_make_s", "preview_make_samples_s",
+        "serve_rss_mb", "serve_growth_mb", "preview_make_rss_mb", "preview_make_growth_mb",
     }  # fmt: skip
     assert expected <= set(figures)
     assert figures["size"] == "S"
     assert figures["events"] == 200
-    assert len(figures["preview_samples_s"]) == len(figures["preview_make_samples_s"]) == 1
+    assert len(figures["preview_samples_s"]) == len(figures["preview_make_samples_s"]) == 2
     measured = ("check_s", "generation_s", "build_s", "baseline_s", "preview_s", "preview_make_s")
     assert all(figures[k] > 0 for k in measured)
+    assert figures["serve_rss_mb"] > 20 and figures["preview_make_rss_mb"] > 20  # each server's own process
     assert figures["preview_make_s"] > 0.05  # a rebuild, not a title already there from the first preview's edits
 
 
