@@ -171,15 +171,18 @@ def parse(raw: bytes, path: str, *, positions: bool = True, watch: frozenset[str
 
 def _may_hold_properties(text: str) -> bool:
     """Whether a tag, an anchor or an alias may begin a node in ``text``: a !, & or * after a line's indentation,
-    after "- " or "? ", after ":" or a flow indicator. Text can answer yes ("- *nota*", a line of Markdown beginning
-    "**"): such a file only takes the event loop."""
+    after "- ", after "?" (in a flow, a key's indicator even with no space after it), after ":" or a flow indicator;
+    or anywhere in a text holding a byte-order mark, which libyaml skips at the start of any line. Text can answer
+    yes ("- *nota*", a line of Markdown beginning "**"): such a file only takes the event loop."""
+    if "\ufeff" in text:  # (the one a file may begin with is gone: see _decode)
+        return True
     for mark in "!&*":  # str.find: most files hold none (M: 9 ms, against 46 ms with a regular expression)
         start = text.find(mark)
         while start != -1:
             before = start
             while before and text[before - 1] in " \t":
                 before -= 1
-            if not before or text[before - 1] in "\r\n:[{," or (text[before - 1] in "-?" and before < start):
+            if not before or text[before - 1] in "\r\n:[{,?" or (text[before - 1] == "-" and before < start):
                 return True
             start = text.find(mark, start + 1)
     return False
@@ -189,8 +192,10 @@ class _Declined(Exception):
     """The composed file has something to report: the event loop reports it, with its line and column."""
 
 
-_Composer: Any = None  # libyaml's composer, where PyYAML has libyaml
-if yaml.__with_libyaml__:
+_Composer: Any = None  # libyaml's composer, where PyYAML has libyaml 0.2.6 or later
+# Before 0.2.6 libyaml set no limit to nesting, and PyYAML's composer recurses in C: 50,000 "[" would crash Python
+# (PyYAML 6.0.3's wheels carry 0.2.5; 6.0.4's, 0.2.6, which stops at 1,000 levels).
+if yaml.__with_libyaml__ and yaml._yaml.get_version() >= (0, 2, 6):
 
     class _CComposer(yaml.CSafeLoader):
         """libyaml's own composer, in C, with every node's tag left unresolved: nothing is typed here."""
@@ -219,13 +224,15 @@ def _composed(text: str, watch: frozenset[str]) -> tuple[dict[str, Any], dict[Lo
     if type(root) is not yaml.MappingNode:
         return None
     values: dict[Loc, Position] = {(): (root.start_mark.line + 1, root.start_mark.column + 1)}
+    seen: set[int] = set()  # the collections built: an alias is a node met twice (the text check should leave none)
     # The raw text holds no forbidden character (checked before): only escapes in double quotes can make one.
     escaped = _FORBIDDEN.search if "\\" in text else None
     scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
 
-    def build(node: Any, loc: Loc, depth: int) -> Any:
-        if depth >= MAX_DEPTH:
+    def build(node: Any, loc: Loc, depth: int) -> Any:  # (scalars read inline: this runs for every node of a file)
+        if depth >= MAX_DEPTH or id(node) in seen:
             raise _Declined
+        seen.add(id(node))
         if type(node) is mapping_node:
             mapping: dict[str, Any] = {}
             for key, item in node.value:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -569,7 +571,7 @@ def test_load_error_message_joins_its_problems() -> None:
 # give the same data and the same watched positions, and the composer must never accept what the loop refuses.
 
 WATCH = frozenset({"passage"})
-PIECES = [*"ab é!&*:-?#'\"\\[]{},|>%@`~\t\n", "\x85", "\x1b", "\u00a0", "- ", ": ", "**", "😀"]
+PIECES = [*"ab é!&*:-?#'\"\\[]{},|>%@`~\t\n", "\x85", "\x1b", "\u00a0", "\ufeff", "- ", ": ", "**", "😀"]
 SCALARS = st.one_of(st.none(), st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
 KEYS = st.one_of(st.sampled_from(["passage", "a", "name"]), st.lists(st.sampled_from(PIECES), max_size=4).map("".join))
 VALUES = st.recursive(
@@ -579,8 +581,9 @@ VALUES = st.recursive(
 )
 # What may begin a node, put where nodes begin and anywhere else.
 PROPERTIES = st.sampled_from(
-    ["&a ", "*a", "*a ", "!t ", "! ", "!!str ", "!<tag:x> ", "&b\t", "*b", "- *a", "&", "*", "!"]
-)
+    [*["&a ", "*a", "*a ", "!t ", "! ", "!!str ", "!<tag:x> ", "&b\t", "*b", "- *a", "&", "*", "!"],
+     *["?&a ", "?*a", "?! ", "\ufeff&a ", "\ufeff! ", "\ufeff"]]  # a flow key's "?", libyaml skipping a BOM
+)  # fmt: skip
 
 
 @st.composite
@@ -645,7 +648,8 @@ def test_the_composer_reads_the_bundled_files_and_markdown_with_stars() -> None:
     "text",
     [
         "a: &x b\n", "a: *x\n", "a: !t b\n", "a: ! b\n", "- &x a\n", "a:\n  - !!str b\n", "a: [&x b]\n", "a: {b: *x}\n",
-        "? &k a\n: b\n", "a: b\r&x c: d\r", "a: |\n  **Markdown** at a line's start\n",  # (text: declined too)
+        "? &k a\n: b\n", "a: b\r&x c: d\r", "a: {?&x b: c}\n", "a: [?! b]\n", "a:\n\ufeff &x b\n",
+        "a: [\n\ufeff! b]\n", "a: |\n  **Markdown** at a line's start\n",  # (text: declined too)
     ],
 )  # fmt: skip
 def test_the_composer_leaves_tags_anchors_and_aliases_to_the_event_loop(text: str) -> None:
@@ -664,6 +668,27 @@ def test_the_composer_leaves_every_problem_to_the_event_loop(text: str) -> None:
     assert loader._composed(text, WATCH) is None
     with pytest.raises((LoadError, yaml.YAMLError)):
         loader._build(text, "x.yml", False, WATCH)
+
+
+def test_an_alias_the_text_check_missed_would_still_be_declined(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_may_hold_properties", lambda text: False)
+    assert loader._composed("a: &x [b, c]\nd: *x\n", WATCH) is None  # the same list met twice: no alias bomb
+    assert loader._composed("a: [b, c]\nd: [b, c]\n", WATCH) == ({"a": ["b", "c"], "d": ["b", "c"]}, {(): (1, 1)})
+
+
+def test_no_composer_with_a_libyaml_that_sets_no_limit_to_nesting() -> None:
+    # libyaml 0.2.5 (PyYAML 6.0.3's wheels) lets the C composer recurse as deep as a file nests, and crash Python.
+    script = (
+        "import yaml._yaml\n"
+        "yaml._yaml.get_version = lambda: (0, 2, 5)\n"
+        "from dossier import loader\n"
+        "assert loader._Composer is None\n"
+        "try:\n    loader.parse(b'a: ' + b'[' * 50000 + b'\\n', 'x.yml', positions=False)\n"
+        "except loader.LoadError as error:\n    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("nesting deeper than 16 levels") or "nesting depth" in result.stdout
 
 
 def test_a_parse_without_positions_uses_the_composer_where_it_can(monkeypatch: pytest.MonkeyPatch) -> None:
