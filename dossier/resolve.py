@@ -259,7 +259,8 @@ def _parse(found: Found, context: Context, outcome: Outcome) -> tuple[loader.Doc
     else:
         # What the checks read (references, passages, Markdown) validation never changes: they read the file's own
         # data as well, as they do the fields that passed of a record that failed (M: dumping the 18,430 records
-        # is 0.07 s of CPU). Resolving records needs pydantic's copy (tuples, defaults, names in NFC).
+        # is 0.07 s of CPU; tests/test_schema.py holds every field they read to it). Resolving records needs
+        # pydantic's copy (tuples, defaults, names in NFC).
         outcome.data = doc.data if context.as_read else valid.model_dump()
         return doc, outcome.data
     doc = _located(found, doc)

@@ -6,11 +6,15 @@ import os
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
 from conftest import BUNDLED, ROOT, SOURCE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 import dossier
 from dossier import schema
@@ -18,7 +22,8 @@ from dossier.errors import DossierError, Problem
 from dossier.i18n import Words
 from dossier.kinds import DEFAULT, when
 from dossier.model import Dossier
-from dossier.resolve import load
+from dossier.registry import plan
+from dossier.resolve import PASSAGE, load
 
 Problems = Callable[..., list[str]]
 LoadOk = Callable[..., Dossier]
@@ -930,3 +935,45 @@ def test_schema_models_are_the_ones_the_loader_uses() -> None:
     assert [kind.name for kind in DEFAULT.order] == ["tag", "source", "actor", "event", "quote", "question", "claim"]
     assert schema.ID_RE.match("kim-jong-un")
     assert not schema.ID_RE.match("kim--jong-un")
+
+
+# What a check reads, validation never changes ----------------------------------------------------------------------
+# `dossier check` checks a valid record's own parsed data, not pydantic's copy of it (resolve.Context.as_read): every
+# field the checks read must come out of validation exactly as it went in.
+
+
+def _read_by_checks(model: type[schema.Strict]) -> Iterator[tuple[str, TypeAdapter[Any]]]:
+    """Each field of ``model`` (and of its parts) that resolve's checks read, with a validator of its type alone:
+    references, Markdown, stored text names, excerpts' texts, and the words of citations."""
+
+    def validator(owner: type[schema.Strict], name: str) -> tuple[str, TypeAdapter[Any]]:
+        info = owner.model_fields[name]
+        typed = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        return f"{owner.__name__}.{name}", TypeAdapter(typed)
+
+    for field in plan(model):
+        if field.model is not None:
+            yield from _read_by_checks(field.model)
+            words = ((PASSAGE, "prefix", "suffix") if field.cites else ()) + (("text",) if field.excerpts else ())
+            yield from (validator(field.model, name) for name in words)
+        elif field.link is not None or field.format == "markdown" or field.stored:
+            yield validator(model, field.name)
+
+
+READ_BY_CHECKS = dict(pair for kind in DEFAULT for pair in _read_by_checks(kind.model))
+AWKWARD = ["e\u0301", " a ", "a  b", "ﬁ", "Ａ", "a\u00a0b", "x-1", "K", "a\tb\n", "\ufeffa"]  # NFC, NFKC, spaces
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.sampled_from(AWKWARD)))
+def test_validation_changes_nothing_a_check_reads(text: str) -> None:
+    assert {"Citation.passage", "Citation.prefix", "Excerpt.text", "Event.participants", "Note.text"} <= set(
+        READ_BY_CHECKS
+    )
+    for name, adapter in READ_BY_CHECKS.items():
+        for value in (text, [text]):
+            try:
+                out = adapter.validate_python(value)
+            except ValidationError:
+                continue
+            assert (list(out) if isinstance(out, tuple) else out) == value, name
